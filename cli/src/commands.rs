@@ -1,0 +1,453 @@
+//! What each command does: a few lines each, calling the core.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use daybook_core::entry::Entry;
+use daybook_core::incident::{local_zone, Behaviour};
+use daybook_core::vault::{CreateOptions, Vault};
+use daybook_core::{crypto, Error, ExposeSecret, Result};
+use serde_json::json;
+
+use crate::output;
+
+/// Prints a line; a closed pipe (`daybook list | head`) is not an error.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! out {
+    ($($t:tt)*) => {{
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+use crate::secret;
+use crate::{Cli, Command, EvidenceCommand, Failure, SettingsCommand};
+
+/// For tests and slow machines: a lower scrypt cost for new vaults. Never set this
+/// for a real diary.
+const SCRYPT_ENV: &str = "DAYBOOK_INSECURE_SCRYPT_LOG_N";
+
+fn vault_path(cli: &Cli) -> PathBuf {
+    cli.vault.clone().unwrap_or_else(Vault::default_path)
+}
+
+fn unlock(cli: &Cli) -> Result<Vault> {
+    let mut vault = Vault::open(&vault_path(cli))?;
+    let passphrase = secret::get(cli.passphrase_file.as_deref(), "Passphrase: ")?;
+    vault.unlock(&passphrase)?;
+    Ok(vault)
+}
+
+fn print_json(value: &serde_json::Value) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Crypto(e.to_string()))?;
+    outln!("{text}");
+    Ok(())
+}
+
+fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y"))
+        .map_err(|_| Error::InvalidField {
+            field: field.into(),
+            message: format!("'{text}' is not a day; write it as YYYY-MM-DD"),
+        })
+}
+
+fn confirm(question: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::InvalidField {
+            field: "yes".into(),
+            message: "this cannot be undone; add --yes to confirm".into(),
+        });
+    }
+    out!("{question} Type yes to go on: ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+}
+
+/// Whether an entry matches the list filters.
+fn matches(e: &Entry, from: Option<NaiveDate>, to: Option<NaiveDate>, behaviours: &[Behaviour], search: Option<&str>) -> bool {
+    let Some(i) = &e.incident else {
+        return from.is_none() && to.is_none() && behaviours.is_empty() && search.is_none();
+    };
+    let day = i.occurred.start_local().date_naive();
+    if from.is_some_and(|f| day < f) || to.is_some_and(|t| day > t) {
+        return false;
+    }
+    if !behaviours.is_empty() && !i.behaviours.iter().any(|b| behaviours.contains(b)) {
+        return false;
+    }
+    if let Some(needle) = search {
+        let needle = needle.to_lowercase();
+        let haystack = [
+            &i.description,
+            &i.location,
+            &i.who,
+            &i.witnesses,
+            &i.channel_detail,
+            &i.response,
+            &i.police.reference,
+            &i.impact.notes,
+            &i.impact.daily_life_changes,
+            &i.order_breached,
+        ];
+        if !haystack.iter().any(|h| h.to_lowercase().contains(&needle))
+            && !i.tags.iter().any(|t| t.to_lowercase().contains(&needle))
+            && !e.exhibits.iter().any(|m| m.to_lowercase() == needle)
+        {
+            return false;
+        }
+    }
+    true
+}
+
+pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
+    match &cli.command {
+        Command::Init { initials } => {
+            let path = vault_path(&cli);
+            if path.exists() {
+                return Err(Error::VaultExists(path).into());
+            }
+            let passphrase = secret::new_passphrase(cli.passphrase_file.as_deref())?;
+            let scrypt_log_n = std::env::var(SCRYPT_ENV).ok().and_then(|v| v.parse().ok());
+            let (_vault, code) = Vault::create(
+                &path,
+                passphrase,
+                CreateOptions {
+                    scrypt_log_n,
+                    initials: initials.clone(),
+                },
+            )?;
+            outln!("Your diary is ready at {}", path.display());
+            outln!();
+            outln!("Your recovery code (shown only this once):");
+            outln!();
+            outln!("    {}", code.expose_secret());
+            outln!();
+            outln!("Write it down and keep it somewhere safe, away from this computer.");
+            outln!("If you forget your passphrase, this code is the only way back in.");
+        }
+        Command::Add { fields, json_output } => {
+            let incident = fields.to_new_incident()?;
+            let path = vault_path(&cli);
+            let mut vault = Vault::open(&path)?;
+            // With a passphrase file the entry joins the chain now; otherwise it is
+            // sealed to the diary's public key and joins at the next unlock.
+            if let Some(file) = &cli.passphrase_file {
+                vault.unlock(&secret::from_file(file)?)?;
+            }
+            let number = vault.add(incident)?;
+            if *json_output {
+                print_json(&json!({ "number": number }))?;
+            } else {
+                outln!("{number}");
+            }
+        }
+        Command::List { from, to, behaviours, search, json } => {
+            let from = from.as_deref().map(|d| parse_day("from", d)).transpose()?;
+            let to = to.as_deref().map(|d| parse_day("to", d)).transpose()?;
+            let behaviours = behaviours
+                .iter()
+                .flat_map(|b| b.split(','))
+                .map(Behaviour::parse)
+                .collect::<Result<Vec<_>>>()?;
+            let mut vault = unlock(&cli)?;
+            let entries: Vec<Entry> = vault
+                .entries()?
+                .into_iter()
+                .filter(|e| matches(e, from, to, &behaviours, search.as_deref()))
+                .collect();
+            if *json {
+                print_json(&serde_json::Value::Array(entries.iter().map(output::entry_json).collect()))?;
+            } else if entries.is_empty() {
+                outln!("No entries match.");
+            } else {
+                for e in &entries {
+                    outln!("{}", output::entry_line(e));
+                }
+                outln!("{} {}", entries.len(), if entries.len() == 1 { "entry" } else { "entries" });
+            }
+        }
+        Command::Show { number, json } => {
+            let mut vault = unlock(&cli)?;
+            let entry = vault.entry(*number)?;
+            if *json {
+                print_json(&output::entry_json(&entry))?;
+            } else {
+                out!("{}", output::entry_text(&entry, &local_zone()));
+            }
+        }
+        Command::History { number, json } => {
+            let mut vault = unlock(&cli)?;
+            let revisions = vault.history(*number)?;
+            let entry = vault.entry(*number)?;
+            if *json {
+                print_json(&json!({
+                    "entry": output::entry_json(&entry),
+                    "revisions": revisions.iter().map(output::revision_json).collect::<Vec<_>>(),
+                    "changes": vault.changes(*number)?.iter().map(|(at, what)| json!({"at": at.to_rfc3339(), "what": what})).collect::<Vec<_>>(),
+                }))?;
+            } else {
+                let zone = local_zone();
+                for r in &revisions {
+                    outln!("Wording {} — saved {}", r.revision, daybook_core::incident::display_instant(r.saved_at, &zone));
+                    out!("{}", output::incident_text(&r.incident, &zone));
+                    outln!();
+                }
+                for (at, what) in vault.changes(*number)? {
+                    outln!("{}  {what}", daybook_core::incident::display_instant(at, &zone));
+                }
+            }
+        }
+        Command::Amend { number, fields } => {
+            let mut vault = unlock(&cli)?;
+            let entry = vault.entry(*number)?;
+            let current = entry
+                .incident
+                .ok_or_else(|| Error::NotAllowed(format!("entry {number} was erased")))?;
+            let amended = fields.amend(&current)?;
+            if amended == current {
+                outln!("Nothing changed in entry {number}.");
+            } else {
+                vault.amend(*number, amended)?;
+                outln!("Entry {number} amended; the earlier wording is kept.");
+            }
+        }
+        Command::Withdraw { number, reason } => {
+            let mut vault = unlock(&cli)?;
+            vault.withdraw(*number, reason)?;
+            outln!("Entry {number} is withdrawn. It is kept, with your reason.");
+        }
+        Command::Erase { number, yes } => {
+            let mut vault = unlock(&cli)?;
+            vault.entry(*number)?;
+            if !confirm(&format!("This removes what entry {number} says, and its evidence files, for good."), *yes)? {
+                outln!("Nothing was erased.");
+                return Ok(());
+            }
+            vault.erase(*number)?;
+            outln!("Entry {number} was erased. A note that it existed and when it was erased remains.");
+        }
+        Command::Verify { file, json } => {
+            let path = file.clone().unwrap_or_else(|| vault_path(&cli));
+            let report = verify_vault(&cli, &path)?;
+            if *json {
+                print_json(&serde_json::to_value(&report).unwrap_or_default())?;
+            } else {
+                outln!("Checked {}:", path.display());
+                for line in &report.checked {
+                    outln!("  ✓ {line}");
+                }
+                match &report.failure {
+                    None => {
+                        if let Some(f) = &report.fingerprint {
+                            outln!("Everything holds. Fingerprint: {f}");
+                        }
+                    }
+                    Some(f) => outln!("  ✗ {}", f.message),
+                }
+            }
+            if !report.ok() {
+                return Err(Failure::VerificationFailed);
+            }
+        }
+        Command::Passwd { new_passphrase_file } => {
+            let mut vault = Vault::open(&vault_path(&cli))?;
+            let current = secret::get(cli.passphrase_file.as_deref(), "Current passphrase: ")?;
+            let new = secret::new_passphrase(new_passphrase_file.as_deref())?;
+            vault.change_passphrase(&current, new)?;
+            outln!("Passphrase changed. Your recovery code still works.");
+        }
+        Command::Recover { recovery_code_file, new_passphrase_file } => {
+            let mut vault = Vault::open(&vault_path(&cli))?;
+            let code = secret::get(recovery_code_file.as_deref(), "Recovery code: ")?;
+            let new = secret::new_passphrase(new_passphrase_file.as_deref())?;
+            vault.recover(&code, new)?;
+            outln!("Your new passphrase is set. Your recovery code still works.");
+        }
+        Command::Info { json, locked } => {
+            let mut vault = if *locked { Vault::open(&vault_path(&cli))? } else { unlock(&cli)? };
+            let info = vault.info()?;
+            if *json {
+                print_json(&serde_json::to_value(&info).unwrap_or_default())?;
+            } else {
+                outln!("Diary:            {}", info.path.display());
+                outln!("Schema version:   {}", info.schema_version);
+                outln!("Entries:          {}", info.entries);
+                if let (Some(a), Some(w), Some(e)) = (info.active, info.withdrawn, info.erased) {
+                    outln!("  standing {a}, withdrawn {w}, erased {e}");
+                }
+                outln!("Evidence files:   {}", info.exhibits);
+                outln!("Recorded changes: {}", info.changes);
+                if info.waiting > 0 {
+                    outln!("Quick notes waiting to join the chain: {}", info.waiting);
+                }
+                if let Some(f) = &info.fingerprint {
+                    outln!("Fingerprint:      {f}");
+                }
+            }
+        }
+        Command::Attach { number, files, how, json_output } => {
+            let mut vault = unlock(&cli)?;
+            let mut attached = Vec::new();
+            for file in files {
+                let exhibit = vault.attach(*number, file, how)?;
+                if !json_output {
+                    let mut line = format!("{}  {}  sha256 {}", exhibit.mark, exhibit.original_name, exhibit.sha256);
+                    if let Some(d) = &exhibit.duplicate_of {
+                        line.push_str(&format!("  (the same file as {d})"));
+                    }
+                    outln!("{line}");
+                    if let daybook_core::evidence::Preview::None { reason } = &exhibit.preview {
+                        eprintln!("  no preview: {reason}");
+                    }
+                }
+                attached.push(exhibit);
+            }
+            if *json_output {
+                print_json(&serde_json::Value::Array(attached.iter().map(output::exhibit_json).collect()))?;
+            }
+        }
+        Command::Evidence(cmd) => evidence(&cli, cmd)?,
+        Command::Settings(cmd) => settings(&cli, cmd)?,
+    }
+    Ok(())
+}
+
+fn verify_vault(cli: &Cli, path: &Path) -> Result<daybook_core::verify::Report> {
+    let mut vault = Vault::open(path)?;
+    let passphrase = secret::get(cli.passphrase_file.as_deref(), "Passphrase: ")?;
+    vault.unlock(&passphrase)?;
+    match vault.verify() {
+        Ok(report) => Ok(report),
+        Err(e @ (Error::Tampered(_) | Error::NotAVault(_))) => Ok(daybook_core::verify::failed(&e)),
+        Err(e) => Err(e),
+    }
+}
+
+fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
+    let mut vault = unlock(cli)?;
+    let zone = local_zone();
+    match cmd {
+        EvidenceCommand::List { number, json } => {
+            if let Some(n) = number {
+                vault.entry(*n)?;
+            }
+            let exhibits = vault.exhibits(*number)?;
+            if *json {
+                print_json(&serde_json::Value::Array(exhibits.iter().map(output::exhibit_json).collect()))?;
+            } else if exhibits.is_empty() {
+                outln!("No evidence files.");
+            } else {
+                for x in &exhibits {
+                    let state = if x.erased_at.is_some() { "  [erased]" } else { "" };
+                    outln!(
+                        "{:<8} entry {:<5} {}  {}  {}  sha256 {}{}",
+                        x.mark,
+                        x.entry_number,
+                        x.original_name,
+                        x.media_type,
+                        output::human_size(x.size),
+                        x.sha256,
+                        state
+                    );
+                }
+            }
+        }
+        EvidenceCommand::Show { mark, json } => {
+            let x = vault.exhibit(mark)?;
+            if *json {
+                print_json(&output::exhibit_json(&x))?;
+            } else {
+                out!("{}", output::exhibit_text(&x, &zone));
+            }
+        }
+        EvidenceCommand::Export { mark, out } => {
+            let x = vault.export_original(mark, out)?;
+            outln!("Wrote {} ({} bytes, sha256 {}) to {}", x.mark, x.size, x.sha256, out.display());
+            eprintln!("This copy is not encrypted.");
+        }
+        EvidenceCommand::Thumbnail { mark, out } => {
+            let x = vault.exhibit(mark)?;
+            let bytes = vault.thumbnail(mark)?.ok_or_else(|| {
+                Error::NotAllowed(match &x.preview {
+                    daybook_core::evidence::Preview::None { reason } => format!("exhibit {} has no preview: {reason}", x.mark),
+                    _ => format!("exhibit {} has no preview", x.mark),
+                })
+            })?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(out)
+                .map_err(|e| Error::File { path: out.clone(), message: e.to_string() })?;
+            file.write_all(&bytes)?;
+            outln!("Wrote the preview of {} to {}", x.mark, out.display());
+        }
+        EvidenceCommand::Erase { mark, yes } => {
+            let x = vault.exhibit(mark)?;
+            if !confirm(&format!("This removes the file {} ({}) for good; its SHA-256 stays on record.", x.mark, x.original_name), *yes)? {
+                outln!("Nothing was erased.");
+                return Ok(());
+            }
+            vault.erase_exhibit(mark)?;
+            outln!("Exhibit {} was erased.", x.mark);
+        }
+    }
+    Ok(())
+}
+
+fn settings(cli: &Cli, cmd: &SettingsCommand) -> Result<()> {
+    let mut vault = unlock(cli)?;
+    match cmd {
+        SettingsCommand::Show { json } => {
+            let s = vault.settings()?;
+            if *json {
+                print_json(&serde_json::to_value(&s).unwrap_or_default())?;
+            } else {
+                outln!("Initials:          {}", s.initials);
+                outln!("Your name:         {}", s.keeper_name);
+                outln!("Person responsible:{}", if s.responsible_name.is_empty() { String::new() } else { format!(" {}", s.responsible_name) });
+                outln!("Auto-lock minutes: {}", s.auto_lock_minutes);
+                outln!("Backup folder:     {}", s.backup_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+                outln!("Backups kept:      {}", s.backups_to_keep);
+                outln!("Zone:              {}", s.display_zone());
+            }
+        }
+        SettingsCommand::Set { initials, keeper_name, responsible_name, auto_lock_minutes, backup_dir, backups_to_keep, zone } => {
+            let mut s = vault.settings()?;
+            if let Some(v) = initials {
+                s.initials = v.clone();
+            }
+            if let Some(v) = keeper_name {
+                s.keeper_name = v.trim().to_string();
+            }
+            if let Some(v) = responsible_name {
+                s.responsible_name = v.trim().to_string();
+            }
+            if let Some(v) = auto_lock_minutes {
+                s.auto_lock_minutes = *v;
+            }
+            if let Some(v) = backup_dir {
+                s.backup_dir = if v.as_os_str().is_empty() { None } else { Some(v.clone()) };
+            }
+            if let Some(v) = backups_to_keep {
+                s.backups_to_keep = *v;
+            }
+            if let Some(v) = zone {
+                s.zone = v.clone();
+            }
+            vault.save_settings(&s)?;
+            outln!("Settings saved.");
+        }
+    }
+    let _ = crypto::SCRYPT_LOG_N;
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! Reading an incident from flags or a JSON file, and merging it over an existing
+//! incident for `amend`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use daybook_core::incident::{self, Behaviour, Channel, Incident, Occurred, Risk};
+use daybook_core::{Error, Result};
+use serde::Deserialize;
+
+/// The fields of an incident, as flags. Every flag is optional for `amend`.
+#[derive(Args, Debug, Default, Clone)]
+pub struct IncidentArgs {
+    /// When it happened, in local time, e.g. "2026-11-01 20:15" or 01/11/2026 20:15
+    #[arg(long, value_name = "WHEN")]
+    pub occurred: Option<String>,
+    /// When it ended, if it went on for a while
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// The time is approximate
+    #[arg(long)]
+    pub approximate: bool,
+    /// The time is exact (undoes --approximate when amending)
+    #[arg(long, conflicts_with = "approximate")]
+    pub exact: bool,
+    /// Time zone the times are written in (default: this computer's)
+    #[arg(long, value_name = "ZONE")]
+    pub zone: Option<String>,
+    /// Where it happened
+    #[arg(long = "where", value_name = "PLACE")]
+    pub location: Option<String>,
+    /// What happened, with exact words quoted
+    #[arg(long = "what", value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Kind of behaviour (repeat for more than one)
+    #[arg(long = "behaviour", value_name = "KEY")]
+    pub behaviours: Vec<String>,
+    /// How the contact happened, e.g. in_person, text_message, social_media
+    #[arg(long, value_name = "KEY")]
+    pub channel: Option<String>,
+    /// The account, number or handle used
+    #[arg(long, value_name = "TEXT")]
+    pub channel_detail: Option<String>,
+    /// How you knew who it was: name, description, clothing, vehicle, number
+    #[arg(long, value_name = "TEXT")]
+    pub who: Option<String>,
+    /// Witnesses and how to contact them
+    #[arg(long, value_name = "TEXT")]
+    pub witnesses: Option<String>,
+    /// Whether children were there: yes or no
+    #[arg(long, value_name = "YES/NO")]
+    pub children_present: Option<String>,
+    /// The day you told the police (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub police_date: Option<String>,
+    /// Police crime or incident reference
+    #[arg(long = "police-ref", value_name = "REF")]
+    pub police_reference: Option<String>,
+    /// Police officer's name or collar number
+    #[arg(long, value_name = "TEXT")]
+    pub police_officer: Option<String>,
+    /// What you did in response (called police, blocked, reported…)
+    #[arg(long, value_name = "TEXT")]
+    pub response: Option<String>,
+    /// How it affected you, in your own words
+    #[arg(long, value_name = "TEXT")]
+    pub impact: Option<String>,
+    /// It made you afraid that violence would be used against you
+    #[arg(long)]
+    pub fear_of_violence: bool,
+    /// It caused you serious alarm or distress
+    #[arg(long)]
+    pub alarm_or_distress: bool,
+    /// Changes to your day-to-day life because of it
+    #[arg(long, value_name = "TEXT")]
+    pub daily_life: Option<String>,
+    /// The order it breached, if any (e.g. "restraining order, 3 May 2026")
+    #[arg(long, value_name = "TEXT")]
+    pub order_breached: Option<String>,
+    /// Risk flag (repeat for more than one)
+    #[arg(long = "risk", value_name = "FLAG")]
+    pub risks: Vec<String>,
+    /// A tag of your own (repeat for more than one)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Read the fields from a JSON file instead (same names as the flags)
+    #[arg(long = "json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+/// The JSON form of the same fields.
+#[derive(Deserialize, Default, Debug)]
+#[serde(default, deny_unknown_fields)]
+struct JsonFields {
+    occurred: Option<String>,
+    until: Option<String>,
+    approximate: Option<bool>,
+    zone: Option<String>,
+    #[serde(rename = "where", alias = "location")]
+    location: Option<String>,
+    #[serde(rename = "what", alias = "description")]
+    description: Option<String>,
+    #[serde(alias = "behaviour")]
+    behaviours: Vec<String>,
+    channel: Option<String>,
+    channel_detail: Option<String>,
+    who: Option<String>,
+    witnesses: Option<String>,
+    children_present: Option<serde_json::Value>,
+    police_date: Option<String>,
+    #[serde(alias = "police_ref")]
+    police_reference: Option<String>,
+    police_officer: Option<String>,
+    response: Option<String>,
+    impact: Option<String>,
+    fear_of_violence: Option<bool>,
+    alarm_or_distress: Option<bool>,
+    daily_life: Option<String>,
+    order_breached: Option<String>,
+    #[serde(alias = "risk")]
+    risks: Vec<String>,
+    #[serde(alias = "tag")]
+    tags: Vec<String>,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Error {
+    Error::InvalidField {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn yes_no(text: &str) -> Result<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(true),
+        "no" | "n" | "false" => Ok(false),
+        other => Err(invalid("children_present", format!("'{other}' should be yes or no"))),
+    }
+}
+
+fn split_keys(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl IncidentArgs {
+    /// Merges the JSON file (if any) under the flags: a flag given on the command
+    /// line wins over the same field in the file.
+    fn with_json(&self) -> Result<IncidentArgs> {
+        let Some(path) = &self.json else {
+            return Ok(self.clone());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| Error::File {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let j: JsonFields = serde_json::from_str(&text)
+            .map_err(|e| invalid("json", format!("{}: {e}", path.display())))?;
+        let mut a = self.clone();
+        let pick = |flag: &mut Option<String>, json: Option<String>| {
+            if flag.is_none() {
+                *flag = json;
+            }
+        };
+        pick(&mut a.occurred, j.occurred);
+        pick(&mut a.until, j.until);
+        pick(&mut a.zone, j.zone);
+        pick(&mut a.location, j.location);
+        pick(&mut a.description, j.description);
+        pick(&mut a.channel, j.channel);
+        pick(&mut a.channel_detail, j.channel_detail);
+        pick(&mut a.who, j.who);
+        pick(&mut a.witnesses, j.witnesses);
+        pick(&mut a.police_date, j.police_date);
+        pick(&mut a.police_reference, j.police_reference);
+        pick(&mut a.police_officer, j.police_officer);
+        pick(&mut a.response, j.response);
+        pick(&mut a.impact, j.impact);
+        pick(&mut a.daily_life, j.daily_life);
+        pick(&mut a.order_breached, j.order_breached);
+        if a.children_present.is_none() {
+            a.children_present = match j.children_present {
+                Some(serde_json::Value::Bool(b)) => Some(if b { "yes" } else { "no" }.into()),
+                Some(serde_json::Value::String(s)) => Some(s),
+                Some(serde_json::Value::Null) | None => None,
+                Some(other) => return Err(invalid("children_present", format!("{other} should be yes or no"))),
+            };
+        }
+        a.approximate |= j.approximate.unwrap_or(false);
+        a.fear_of_violence |= j.fear_of_violence.unwrap_or(false);
+        a.alarm_or_distress |= j.alarm_or_distress.unwrap_or(false);
+        if a.behaviours.is_empty() {
+            a.behaviours = j.behaviours;
+        }
+        if a.risks.is_empty() {
+            a.risks = j.risks;
+        }
+        if a.tags.is_empty() {
+            a.tags = j.tags;
+        }
+        a.json = None;
+        Ok(a)
+    }
+
+    /// A new incident from these fields; `--occurred` and `--what` are required.
+    pub fn to_new_incident(&self) -> Result<Incident> {
+        let a = self.with_json()?;
+        let occurred = a
+            .occurred
+            .as_deref()
+            .ok_or_else(|| invalid("occurred", format!("please say when it happened (--occurred), e.g. {}", incident::ACCEPTED_FORMS)))?;
+        let description = a
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .ok_or_else(|| invalid("description", "please say what happened (--what)"))?;
+        let zone = a.zone.clone().unwrap_or_else(incident::local_zone);
+        let when = Occurred::parse(occurred, a.until.as_deref(), a.approximate, &zone)?;
+        let mut incident = Incident::new(when, description);
+        a.apply_fields(&mut incident)?;
+        incident.validate()?;
+        Ok(incident)
+    }
+
+    /// The current incident with the given fields changed.
+    pub fn amend(&self, current: &Incident) -> Result<Incident> {
+        let a = self.with_json()?;
+        let mut incident = current.clone();
+        if a.occurred.is_some() || a.until.is_some() || a.zone.is_some() || a.approximate || a.exact {
+            let zone = a.zone.clone().unwrap_or_else(|| current.occurred.zone.clone());
+            let start = match &a.occurred {
+                Some(s) => s.clone(),
+                None => current.occurred.start_local().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            };
+            let end = match &a.until {
+                Some(u) => Some(u.clone()),
+                None => current.occurred.end_local().map(|e| e.format("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+            };
+            let approximate = if a.exact { false } else { a.approximate || current.occurred.approximate };
+            let mut when = Occurred::parse(&start, end.as_deref(), approximate, &zone)?;
+            if a.occurred.is_none() {
+                when.date_only = current.occurred.date_only;
+            }
+            incident.occurred = when;
+        }
+        if let Some(d) = &a.description {
+            incident.description = d.clone();
+        }
+        a.apply_fields(&mut incident)?;
+        incident.validate()?;
+        Ok(incident)
+    }
+
+    fn apply_fields(&self, incident: &mut Incident) -> Result<()> {
+        let set = |field: &mut String, value: &Option<String>| {
+            if let Some(v) = value {
+                *field = v.trim().to_string();
+            }
+        };
+        set(&mut incident.location, &self.location);
+        set(&mut incident.channel_detail, &self.channel_detail);
+        set(&mut incident.who, &self.who);
+        set(&mut incident.witnesses, &self.witnesses);
+        set(&mut incident.police.date, &self.police_date);
+        set(&mut incident.police.reference, &self.police_reference);
+        set(&mut incident.police.officer, &self.police_officer);
+        set(&mut incident.response, &self.response);
+        set(&mut incident.impact.notes, &self.impact);
+        set(&mut incident.impact.daily_life_changes, &self.daily_life);
+        set(&mut incident.order_breached, &self.order_breached);
+        if let Some(c) = &self.channel {
+            incident.channel = if c.trim().is_empty() { None } else { Some(Channel::parse(c)?) };
+        }
+        if let Some(c) = &self.children_present {
+            incident.children_present = Some(yes_no(c)?);
+        }
+        if self.fear_of_violence {
+            incident.impact.fear_of_violence = true;
+        }
+        if self.alarm_or_distress {
+            incident.impact.alarm_or_distress = true;
+        }
+        if !self.behaviours.is_empty() {
+            incident.behaviours = split_keys(&self.behaviours)
+                .iter()
+                .map(|k| Behaviour::parse(k))
+                .collect::<Result<_>>()?;
+        }
+        if !self.risks.is_empty() {
+            incident.risks = split_keys(&self.risks)
+                .iter()
+                .map(|k| Risk::parse(k))
+                .collect::<Result<_>>()?;
+        }
+        if !self.tags.is_empty() {
+            incident.tags = split_keys(&self.tags);
+        }
+        Ok(())
+    }
+}

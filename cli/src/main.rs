@@ -1,0 +1,244 @@
+//! `daybook`: every capability of the diary from the command line, for scripts,
+//! tests and support workers. Passphrases come from a terminal prompt or
+//! `--passphrase-file`, never from the command line itself.
+//!
+//! Exit codes: 0 ok, 1 error, 2 usage or bad input, 3 wrong passphrase or recovery
+//! code, 4 verification failed.
+
+#![forbid(unsafe_code)]
+
+mod commands;
+mod input;
+mod output;
+mod secret;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use daybook_core::Error;
+
+use input::IncidentArgs;
+
+/// Daybook: a private, sealed diary of incidents, with evidence and a police-ready report.
+#[derive(Parser, Debug)]
+#[command(name = "daybook", version, about, long_about = None)]
+pub struct Cli {
+    /// The diary file (default: ~/.local/share/daybook/diary.daybook)
+    #[arg(long, global = true, env = "DAYBOOK_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Read the passphrase from the first line of this file instead of asking
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Make a new diary, and show its recovery code once
+    Init {
+        /// Your initials, for exhibit marks such as AB/1
+        #[arg(long)]
+        initials: Option<String>,
+    },
+    /// Record a new incident; prints the entry number
+    Add {
+        #[command(flatten)]
+        fields: IncidentArgs,
+        /// Print the result as JSON
+        #[arg(long = "json-output")]
+        json_output: bool,
+    },
+    /// List entries
+    List {
+        /// Only incidents on or after this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only incidents on or before this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Only entries with this behaviour (repeat for any of several)
+        #[arg(long = "behaviour", value_name = "KEY")]
+        behaviours: Vec<String>,
+        /// Only entries containing this text
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one entry in full
+    Show {
+        number: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every wording of an entry
+    History {
+        number: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a new wording of an entry (the earlier wording is kept)
+    Amend {
+        number: u64,
+        #[command(flatten)]
+        fields: IncidentArgs,
+    },
+    /// Withdraw an entry: it is kept, marked withdrawn with your reason
+    Withdraw {
+        number: u64,
+        /// Why you are withdrawing it
+        #[arg(long)]
+        reason: String,
+    },
+    /// Erase an entry's content for safety; a note that it was erased remains
+    Erase {
+        number: u64,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Check the diary (or a backup) has not been altered
+    Verify {
+        /// A backup or handover file to check instead of the diary
+        file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the passphrase
+    Passwd {
+        /// Read the new passphrase from this file instead of asking
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Set a new passphrase using the recovery code
+    Recover {
+        /// File holding the recovery code
+        #[arg(long, value_name = "FILE")]
+        recovery_code_file: Option<PathBuf>,
+        /// Read the new passphrase from this file instead of asking
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Counts, fingerprint and schema version (nothing secret)
+    Info {
+        #[arg(long)]
+        json: bool,
+        /// Do not unlock: show only what a locked diary shows
+        #[arg(long)]
+        locked: bool,
+    },
+    /// Attach evidence files to an entry; prints each exhibit mark
+    Attach {
+        number: u64,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// How the file was obtained, e.g. "screenshot of WhatsApp on my phone"
+        #[arg(long, default_value = "")]
+        how: String,
+        #[arg(long = "json-output")]
+        json_output: bool,
+    },
+    /// Evidence files
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// Show or change settings
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCommand {
+    /// List exhibits (of one entry, or all)
+    List {
+        number: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one exhibit
+    Show {
+        mark: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the original file, byte for byte, to OUT
+    Export { mark: String, out: PathBuf },
+    /// Write the preview picture (JPEG) to OUT
+    Thumbnail { mark: String, out: PathBuf },
+    /// Erase an exhibit's file for safety; its SHA-256 stays on record
+    Erase {
+        mark: String,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsCommand {
+    /// Show the settings
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change settings
+    Set {
+        #[arg(long)]
+        initials: Option<String>,
+        /// Your name, for the report cover
+        #[arg(long)]
+        keeper_name: Option<String>,
+        /// The name of the person responsible, for the report cover
+        #[arg(long)]
+        responsible_name: Option<String>,
+        #[arg(long)]
+        auto_lock_minutes: Option<u32>,
+        /// Folder for automatic backups
+        #[arg(long)]
+        backup_dir: Option<PathBuf>,
+        #[arg(long)]
+        backups_to_keep: Option<u32>,
+        /// Time zone for reports
+        #[arg(long)]
+        zone: Option<String>,
+    },
+}
+
+/// What went wrong, for the exit code.
+pub enum Failure {
+    Error(Error),
+    VerificationFailed,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::VerificationFailed) => ExitCode::from(4),
+        Err(Failure::Error(e)) => {
+            eprintln!("daybook: {e}");
+            ExitCode::from(match e {
+                Error::WrongPassphrase | Error::WrongRecoveryCode => 3,
+                Error::InvalidField { .. } => 2,
+                Error::Tampered(_) => 4,
+                _ => 1,
+            })
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The hash chain: every change to the diary (a revision, a withdrawal, an erasure,
+//! an exhibit) is a link. A link is SHA-256 over the previous link and the change's
+//! canonical bytes, so altering, removing or reordering any change breaks every
+//! later link. The head of the chain is the diary's fingerprint.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::entry::Status;
+use crate::evidence::Exhibit;
+use crate::incident::Incident;
+
+/// Domain separation for link hashes.
+const LINK_DOMAIN: &[u8] = b"daybook/chain/v1";
+
+/// The link before the first change: derived from the vault's id, so two diaries
+/// never share a chain.
+pub fn genesis(vault_id: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(LINK_DOMAIN);
+    h.update(b"/genesis/");
+    h.update(vault_id.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The link for a change at `seq` with `id`, after `prev`, whose body hashes to
+/// `body_sha256`.
+pub fn link(prev: &str, seq: u64, id: &str, body_sha256: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(LINK_DOMAIN);
+    h.update(b"\n");
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(seq.to_string().as_bytes());
+    h.update(b"\n");
+    h.update(id.as_bytes());
+    h.update(b"\n");
+    h.update(body_sha256.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The chain head, sealed in `meta`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    pub seq: u64,
+    pub link: String,
+}
+
+/// What an erased exhibit leaves behind in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExhibitTombstone {
+    pub exhibit_id: String,
+    pub mark: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// One change, as sealed in an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// The first wording of an entry.
+    Created {
+        entry_id: String,
+        number: u64,
+        recorded_at: DateTime<Utc>,
+        incident: Incident,
+        #[serde(default)]
+        written_while_locked: bool,
+    },
+    /// A later wording.
+    Amended {
+        entry_id: String,
+        number: u64,
+        revision: u32,
+        saved_at: DateTime<Utc>,
+        incident: Incident,
+    },
+    /// The entry is kept but withdrawn.
+    Withdrawn {
+        entry_id: String,
+        number: u64,
+        at: DateTime<Utc>,
+        reason: String,
+    },
+    /// The entry's content was removed; this tombstone stays.
+    Erased {
+        entry_id: String,
+        number: u64,
+        at: DateTime<Utc>,
+        #[serde(default)]
+        exhibits: Vec<ExhibitTombstone>,
+    },
+    /// An evidence file was attached.
+    ExhibitAdded { exhibit: Box<Exhibit> },
+    /// An evidence file was erased; its hash stays in the chain.
+    ExhibitErased {
+        entry_number: u64,
+        tombstone: ExhibitTombstone,
+        at: DateTime<Utc>,
+    },
+}
+
+impl Change {
+    /// The entry number the change concerns.
+    pub fn entry_number(&self) -> u64 {
+        match self {
+            Change::Created { number, .. }
+            | Change::Amended { number, .. }
+            | Change::Withdrawn { number, .. }
+            | Change::Erased { number, .. } => *number,
+            Change::ExhibitAdded { exhibit } => exhibit.entry_number,
+            Change::ExhibitErased { entry_number, .. } => *entry_number,
+        }
+    }
+
+    /// A short plain description for history and verification output.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Created { number, .. } => format!("entry {number} recorded"),
+            Change::Amended { number, revision, .. } => {
+                format!("entry {number} amended (wording {revision})")
+            }
+            Change::Withdrawn { number, .. } => format!("entry {number} withdrawn"),
+            Change::Erased { number, .. } => format!("entry {number} erased"),
+            Change::ExhibitAdded { exhibit } => {
+                format!("exhibit {} added to entry {}", exhibit.mark, exhibit.entry_number)
+            }
+            Change::ExhibitErased { tombstone, .. } => format!("exhibit {} erased", tombstone.mark),
+        }
+    }
+}
+
+/// Applies a change to an entry's state (used both live and when rebuilding the
+/// index from the chain, so the two can never disagree).
+pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
+    use crate::entry::Entry;
+    match change {
+        Change::Created {
+            entry_id,
+            number,
+            recorded_at,
+            incident,
+            written_while_locked,
+        } => {
+            *entry = Some(Entry {
+                number: *number,
+                id: entry_id.clone(),
+                recorded_at: *recorded_at,
+                amended_at: None,
+                revisions: 1,
+                status: Status::Active,
+                incident: Some(incident.clone()),
+                exhibits: Vec::new(),
+                written_while_locked: *written_while_locked,
+            });
+        }
+        Change::Amended {
+            revision,
+            saved_at,
+            incident,
+            ..
+        } => {
+            if let Some(e) = entry {
+                e.revisions = *revision;
+                e.amended_at = Some(*saved_at);
+                e.incident = Some(incident.clone());
+            }
+        }
+        Change::Withdrawn { at, reason, .. } => {
+            if let Some(e) = entry {
+                e.status = Status::Withdrawn {
+                    at: *at,
+                    reason: reason.clone(),
+                };
+            }
+        }
+        Change::Erased { at, .. } => {
+            if let Some(e) = entry {
+                e.status = Status::Erased { at: *at };
+                e.incident = None;
+            }
+        }
+        Change::ExhibitAdded { exhibit } => {
+            if let Some(e) = entry {
+                e.exhibits.push(exhibit.mark.clone());
+            }
+        }
+        Change::ExhibitErased { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_depend_on_every_input() {
+        let base = link("p", 1, "id", "h");
+        assert_ne!(base, link("q", 1, "id", "h"));
+        assert_ne!(base, link("p", 2, "id", "h"));
+        assert_ne!(base, link("p", 1, "ie", "h"));
+        assert_ne!(base, link("p", 1, "id", "i"));
+        assert_eq!(base, link("p", 1, "id", "h"));
+        assert_ne!(genesis("a"), genesis("b"));
+    }
+}

@@ -1,0 +1,399 @@
+//! Encryption, and the only module that imports `age`.
+//!
+//! Everything the vault stores is an age ciphertext: records are sealed to the vault's
+//! X25519 recipient; the vault's identity is stored twice, each sealed with age's
+//! scrypt passphrase recipient (once with the passphrase, once with the recovery
+//! code). Because these are standard age files, anyone with the passphrase can recover
+//! the diary with the `age` command-line tool (see `docs/vault-format.md`).
+//!
+//! This module never touches SQL and never logs a secret.
+
+use std::io::{self, Read, Write};
+use std::iter;
+use std::str::FromStr;
+
+use rand::Rng;
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// scrypt work factor (N = 2^18) for passphrase-sealed identities: about a second on
+/// a 2-core laptop, the cost an attacker pays for every guess.
+pub const SCRYPT_LOG_N: u8 = 18;
+/// The most work we accept when opening: a slower machine, or a vault made on a
+/// faster one, can still open it, while a hostile file cannot make us work for hours.
+pub const SCRYPT_MAX_LOG_N: u8 = 22;
+/// The least we accept when making a vault (tests use low values for speed).
+pub const SCRYPT_MIN_LOG_N: u8 = 10;
+
+/// Alphabet of recovery codes: Crockford's base32 (no I, L, O or U to misread).
+const RECOVERY_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// A recovery code is 6 groups of 5 characters: 150 bits.
+const RECOVERY_GROUPS: usize = 6;
+const RECOVERY_GROUP_CHARS: usize = 5;
+
+/// Bytes that are an age ciphertext. Storage accepts only this type, so an opened
+/// record cannot be stored by mistake.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sealed(Vec<u8>);
+
+impl Sealed {
+    /// Wraps bytes read from storage (they are checked when opened).
+    pub fn from_stored(bytes: Vec<u8>) -> Self {
+        Sealed(bytes)
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sealed({} bytes)", self.0.len())
+    }
+}
+
+/// The vault's secret key. Dropping it zeroizes the key material.
+pub struct Identity(age::x25519::Identity);
+
+/// The vault's public key: anyone holding it can seal, nobody can open.
+#[derive(Clone)]
+pub struct Recipient(age::x25519::Recipient);
+
+impl Identity {
+    /// A new random identity.
+    pub fn generate() -> Self {
+        Identity(age::x25519::Identity::generate())
+    }
+
+    /// Its public recipient.
+    pub fn recipient(&self) -> Recipient {
+        Recipient(self.0.to_public())
+    }
+
+    /// The standard `AGE-SECRET-KEY-1…` text. Named to look dangerous: only for
+    /// sealing it under a passphrase or writing a key file the user asked for.
+    pub fn dangerously_expose_text(&self) -> SecretString {
+        self.0.to_string()
+    }
+
+    /// Reads a standard age identity (`AGE-SECRET-KEY-1…`), e.g. from a key file;
+    /// comment lines starting with `#` are skipped.
+    pub fn parse(text: &str) -> Result<Self> {
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("");
+        age::x25519::Identity::from_str(line)
+            .map(Identity)
+            .map_err(|_| Error::InvalidField {
+                field: "identity".into(),
+                message: "this is not an age identity (a line starting AGE-SECRET-KEY-1)".into(),
+            })
+    }
+}
+
+impl Recipient {
+    /// Reads an `age1…` public key.
+    pub fn parse(text: &str) -> Result<Self> {
+        age::x25519::Recipient::from_str(text.trim())
+            .map(Recipient)
+            .map_err(|_| Error::InvalidField {
+                field: "recipient".into(),
+                message: format!("'{}' is not an age public key (age1…)", text.trim()),
+            })
+    }
+}
+
+impl std::fmt::Display for Recipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+fn crypto_err(err: impl std::fmt::Display) -> Error {
+    Error::Crypto(err.to_string())
+}
+
+/// Seals bytes to a recipient.
+pub fn seal(recipient: &Recipient, plaintext: &[u8]) -> Result<Sealed> {
+    age::encrypt(&recipient.0, plaintext)
+        .map(Sealed)
+        .map_err(crypto_err)
+}
+
+/// Opens sealed bytes. A failure means the record is damaged, altered or not ours.
+pub fn open(identity: &Identity, sealed: &Sealed) -> Result<Zeroizing<Vec<u8>>> {
+    let decryptor = age::Decryptor::new_buffered(sealed.as_bytes())
+        .map_err(|e| Error::Tampered(format!("not a sealed record ({e})")))?;
+    let mut reader = decryptor
+        .decrypt(iter::once(&identity.0 as &dyn age::Identity))
+        .map_err(|e| Error::Tampered(format!("the sealed record does not open ({e})")))?;
+    let mut plaintext = Zeroizing::new(Vec::with_capacity(sealed.len()));
+    reader
+        .read_to_end(&mut plaintext)
+        .map_err(|e| Error::Tampered(format!("the sealed record is damaged ({e})")))?;
+    Ok(plaintext)
+}
+
+fn scrypt_recipient(passphrase: &SecretString, log_n: u8) -> age::scrypt::Recipient {
+    let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
+    recipient.set_work_factor(log_n.clamp(SCRYPT_MIN_LOG_N, SCRYPT_MAX_LOG_N));
+    recipient
+}
+
+fn scrypt_identity(passphrase: &SecretString) -> age::scrypt::Identity {
+    let mut identity = age::scrypt::Identity::new(passphrase.clone());
+    identity.set_max_work_factor(SCRYPT_MAX_LOG_N);
+    identity
+}
+
+/// Seals the identity under a passphrase (or recovery code) as a standard
+/// passphrase-encrypted age file holding the `AGE-SECRET-KEY-1…` line.
+pub fn wrap_identity(identity: &Identity, passphrase: &SecretString, log_n: u8) -> Result<Sealed> {
+    let text = identity.dangerously_expose_text();
+    let recipient = scrypt_recipient(passphrase, log_n);
+    let mut line = Zeroizing::new(text.expose_secret().as_bytes().to_vec());
+    line.push(b'\n');
+    age::encrypt(&recipient, &line).map(Sealed).map_err(crypto_err)
+}
+
+/// Why a passphrase-sealed file did not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnwrapFailure {
+    /// The passphrase is not the right one.
+    WrongKey,
+    /// The file asks for more work than `SCRYPT_MAX_LOG_N` allows.
+    TooMuchWork,
+    /// The file is not a passphrase-sealed age file.
+    Damaged,
+}
+
+fn open_with_passphrase(
+    sealed: &[u8],
+    passphrase: &SecretString,
+) -> std::result::Result<Zeroizing<Vec<u8>>, UnwrapFailure> {
+    let decryptor = age::Decryptor::new_buffered(sealed).map_err(|_| UnwrapFailure::Damaged)?;
+    let identity = scrypt_identity(passphrase);
+    let mut reader = decryptor
+        .decrypt(iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::ExcessiveWork { .. } => UnwrapFailure::TooMuchWork,
+            age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
+                UnwrapFailure::WrongKey
+            }
+            _ => UnwrapFailure::Damaged,
+        })?;
+    let mut plaintext = Zeroizing::new(Vec::new());
+    reader
+        .read_to_end(&mut plaintext)
+        .map_err(|_| UnwrapFailure::Damaged)?;
+    Ok(plaintext)
+}
+
+/// Opens an identity sealed by `wrap_identity`.
+pub fn unwrap_identity(
+    sealed: &Sealed,
+    passphrase: &SecretString,
+) -> std::result::Result<Identity, UnwrapFailure> {
+    let plaintext = open_with_passphrase(sealed.as_bytes(), passphrase)?;
+    let text = std::str::from_utf8(&plaintext).map_err(|_| UnwrapFailure::Damaged)?;
+    Identity::parse(text).map_err(|_| UnwrapFailure::Damaged)
+}
+
+/// Reads the scrypt work factor a passphrase-sealed file was made with.
+pub fn work_factor(sealed: &Sealed) -> Option<u8> {
+    // The header is text: "-> scrypt <salt> <log_n>".
+    let head = &sealed.as_bytes()[..sealed.len().min(512)];
+    let text = String::from_utf8_lossy(head);
+    text.lines()
+        .find_map(|l| l.strip_prefix("-> scrypt "))
+        .and_then(|rest| rest.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+}
+
+/// A new recovery code: `XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX` (150 bits).
+pub fn generate_recovery_code() -> SecretString {
+    let mut rng = rand::rngs::OsRng;
+    let mut code = String::with_capacity(RECOVERY_GROUPS * (RECOVERY_GROUP_CHARS + 1));
+    for group in 0..RECOVERY_GROUPS {
+        if group > 0 {
+            code.push('-');
+        }
+        for _ in 0..RECOVERY_GROUP_CHARS {
+            let i = rng.gen_range(0..RECOVERY_ALPHABET.len());
+            code.push(RECOVERY_ALPHABET[i] as char);
+        }
+    }
+    SecretString::from(code)
+}
+
+/// Normalises a typed recovery code: case, spaces and dashes do not matter, and the
+/// letters people confuse with digits (O, I, L) count as those digits.
+pub fn normalise_recovery_code(typed: &SecretString) -> SecretString {
+    let mut out = String::new();
+    for c in typed.expose_secret().chars() {
+        let c = c.to_ascii_uppercase();
+        let c = match c {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        };
+        if RECOVERY_ALPHABET.contains(&(c as u8)) && c.is_ascii() {
+            if !out.is_empty() && out.len() % (RECOVERY_GROUP_CHARS + 1) == RECOVERY_GROUP_CHARS {
+                out.push('-');
+            }
+            out.push(c);
+        }
+    }
+    SecretString::from(out)
+}
+
+/// A readable random passphrase for a handover file, to pass on by phone:
+/// six words from a small list plus digits is fine to read aloud; we use groups of
+/// recovery-code characters, which are unambiguous over the phone.
+pub fn generate_handover_passphrase() -> SecretString {
+    generate_recovery_code()
+}
+
+/// A writer that seals a stream to a recipient or passphrase as one standard age file.
+pub struct SealWriter<W: Write>(age::stream::StreamWriter<W>);
+
+impl<W: Write> SealWriter<W> {
+    /// Seals to the vault's (or a support worker's) public key.
+    pub fn to_recipient(recipient: &Recipient, out: W) -> Result<Self> {
+        let encryptor =
+            age::Encryptor::with_recipients(iter::once(&recipient.0 as &dyn age::Recipient))
+                .map_err(crypto_err)?;
+        encryptor.wrap_output(out).map(SealWriter).map_err(Error::Io)
+    }
+
+    /// Seals to a passphrase (scrypt).
+    pub fn to_passphrase(passphrase: &SecretString, log_n: u8, out: W) -> Result<Self> {
+        let recipient = scrypt_recipient(passphrase, log_n);
+        let encryptor =
+            age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
+                .map_err(crypto_err)?;
+        encryptor.wrap_output(out).map(SealWriter).map_err(Error::Io)
+    }
+
+    /// Ends the age stream; without this the file is truncated.
+    pub fn finish(self) -> io::Result<W> {
+        self.0.finish()
+    }
+}
+
+impl<W: Write> Write for SealWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// A reader that opens a sealed stream.
+pub struct OpenReader<R: Read>(age::stream::StreamReader<R>);
+
+impl<R: Read> Read for OpenReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl<R: Read> OpenReader<R> {
+    /// Opens a stream sealed to `identity`.
+    pub fn with_identity(identity: &Identity, input: R) -> Result<Self> {
+        let decryptor = age::Decryptor::new(input)
+            .map_err(|e| Error::Tampered(format!("not an age file ({e})")))?;
+        decryptor
+            .decrypt(iter::once(&identity.0 as &dyn age::Identity))
+            .map(OpenReader)
+            .map_err(|e| match e {
+                age::DecryptError::NoMatchingKeys => {
+                    Error::Bundle("this file was not encrypted to that key".into())
+                }
+                e => Error::Tampered(format!("the file does not open ({e})")),
+            })
+    }
+
+    /// Opens a passphrase-sealed stream.
+    pub fn with_passphrase(passphrase: &SecretString, input: R) -> Result<Self> {
+        let decryptor = age::Decryptor::new(input)
+            .map_err(|e| Error::Tampered(format!("not an age file ({e})")))?;
+        let identity = scrypt_identity(passphrase);
+        decryptor
+            .decrypt(iter::once(&identity as &dyn age::Identity))
+            .map(OpenReader)
+            .map_err(|e| match e {
+                age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
+                    Error::WrongPassphrase
+                }
+                e => Error::Tampered(format!("the file does not open ({e})")),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_and_open_round_trip() {
+        let id = Identity::generate();
+        let sealed = seal(&id.recipient(), b"the canary sentence").unwrap();
+        assert!(!sealed
+            .as_bytes()
+            .windows(6)
+            .any(|w| w == b"canary"));
+        assert_eq!(&open(&id, &sealed).unwrap()[..], b"the canary sentence");
+    }
+
+    #[test]
+    fn another_identity_cannot_open() {
+        let sealed = seal(&Identity::generate().recipient(), b"x").unwrap();
+        assert!(matches!(open(&Identity::generate(), &sealed), Err(Error::Tampered(_))));
+    }
+
+    #[test]
+    fn flipped_byte_is_refused() {
+        let id = Identity::generate();
+        let mut bytes = seal(&id.recipient(), b"some words").unwrap().into_bytes();
+        let last = bytes.len() - 3;
+        bytes[last] ^= 1;
+        assert!(open(&id, &Sealed::from_stored(bytes)).is_err());
+    }
+
+    #[test]
+    fn identity_wraps_under_passphrase() {
+        let id = Identity::generate();
+        let pass = SecretString::from("correct horse".to_string());
+        let wrapped = wrap_identity(&id, &pass, 10).unwrap();
+        assert_eq!(work_factor(&wrapped), Some(10));
+        let back = unwrap_identity(&wrapped, &pass).ok().unwrap();
+        assert_eq!(back.recipient().to_string(), id.recipient().to_string());
+        let wrong = SecretString::from("wrong horse".to_string());
+        assert_eq!(unwrap_identity(&wrapped, &wrong).err(), Some(UnwrapFailure::WrongKey));
+    }
+
+    #[test]
+    fn recovery_codes_normalise() {
+        let code = generate_recovery_code();
+        assert_eq!(code.expose_secret().len(), 35);
+        let typed = SecretString::from(code.expose_secret().to_lowercase().replace('-', " "));
+        assert_eq!(normalise_recovery_code(&typed).expose_secret(), code.expose_secret());
+        let confusable = SecretString::from("o1il0-abcde".to_string());
+        assert_eq!(normalise_recovery_code(&confusable).expose_secret(), "01110-ABCDE");
+    }
+}

@@ -1,0 +1,112 @@
+//! The one error type of `daybook-core`. Each variant is a kind a caller can act on:
+//! the desktop shell sends `kind()` to the UI so it can branch on it.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The passphrase did not open the vault.
+    #[error("that passphrase does not open this diary")]
+    WrongPassphrase,
+    /// The recovery code did not open the vault.
+    #[error("that recovery code does not open this diary")]
+    WrongRecoveryCode,
+    /// The operation needs the diary unlocked.
+    #[error("the diary is locked; unlock it with your passphrase first")]
+    Locked,
+    /// A field of an entry (or an option) is not acceptable.
+    #[error("{field}: {message}")]
+    InvalidField { field: String, message: String },
+    /// No entry with that number.
+    #[error("there is no entry number {0}")]
+    NoSuchEntry(u64),
+    /// No exhibit with that mark.
+    #[error("there is no exhibit {0}")]
+    NoSuchExhibit(String),
+    /// The entry was erased or withdrawn and cannot be changed that way.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// There is no vault at the path.
+    #[error("there is no diary at {0}")]
+    NoVault(PathBuf),
+    /// A vault already exists at the path.
+    #[error("a diary already exists at {0}")]
+    VaultExists(PathBuf),
+    /// The file is not a Daybook vault, or was made by a newer Daybook.
+    #[error("{0}")]
+    NotAVault(String),
+    /// A sealed record failed to open or does not belong where it was found.
+    #[error("{0}")]
+    Tampered(String),
+    /// A file the user named could not be read or written.
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    /// A file that cannot be accepted as evidence (for example, empty).
+    #[error("{0}")]
+    EvidenceRefused(String),
+    /// An export or handover could not be made, or a handover is not acceptable.
+    #[error("{0}")]
+    Bundle(String),
+    /// The report could not be made.
+    #[error("{0}")]
+    Report(String),
+    /// The user cancelled a long operation.
+    #[error("cancelled")]
+    Cancelled,
+    /// The storage layer failed.
+    #[error("the diary file could not be read or written: {0}")]
+    Storage(#[from] rusqlite::Error),
+    /// Encryption failed (not a wrong key).
+    #[error("encryption failed: {0}")]
+    Crypto(String),
+    /// Input or output failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// A stable, machine-readable name for the kind of error.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::WrongRecoveryCode => "wrong_recovery_code",
+            Error::Locked => "locked",
+            Error::InvalidField { .. } => "invalid_field",
+            Error::NoSuchEntry(_) => "no_such_entry",
+            Error::NoSuchExhibit(_) => "no_such_exhibit",
+            Error::NotAllowed(_) => "not_allowed",
+            Error::NoVault(_) => "no_vault",
+            Error::VaultExists(_) => "vault_exists",
+            Error::NotAVault(_) => "not_a_vault",
+            Error::Tampered(_) => "tampered",
+            Error::File { .. } => "file_unreadable",
+            Error::EvidenceRefused(_) => "evidence_refused",
+            Error::Bundle(_) => "bundle",
+            Error::Report(_) => "report",
+            Error::Cancelled => "cancelled",
+            Error::Storage(_) => "storage",
+            Error::Crypto(_) => "crypto",
+            Error::Io(_) => "io",
+        }
+    }
+
+    /// The field an `InvalidField` error names.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn file(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
+        Error::File {
+            path: path.into(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// Result with the core's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

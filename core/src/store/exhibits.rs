@@ -1,0 +1,225 @@
+//! The `exhibits`, `exhibit_chunks` and `thumbnails` tables: exhibit numbers, the
+//! sealed original as a chunked age stream, and sealed previews.
+
+use std::io::{self, Read, Write};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::crypto::Sealed;
+use crate::error::Result;
+use crate::store::{blob, to_i64, to_u64};
+
+/// Size of one stored chunk of an exhibit's ciphertext.
+pub const CHUNK_BYTES: usize = 1024 * 1024;
+
+/// One exhibit's plaintext bookkeeping.
+pub struct Row {
+    pub sequence: u64,
+    pub id: String,
+    pub entry_number: u64,
+    pub event_id: String,
+    pub size: u64,
+}
+
+/// Allocates the next exhibit sequence number (never reused).
+pub fn allocate(conn: &Connection, id: &str, entry_number: u64, event_id: &str, size: u64) -> Result<u64> {
+    conn.execute(
+        "INSERT INTO exhibits(id, entry_number, event_id, size) VALUES (?1, ?2, ?3, ?4)",
+        params![id, to_i64(entry_number), event_id, to_i64(size)],
+    )?;
+    Ok(to_u64(conn.last_insert_rowid()))
+}
+
+/// The sequence number the next exhibit will get.
+pub fn next_sequence(conn: &Connection) -> Result<u64> {
+    let seq: Option<i64> = conn
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'exhibits'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(seq.map(to_u64).unwrap_or(0) + 1)
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        sequence: to_u64(r.get(0)?),
+        id: r.get(1)?,
+        entry_number: to_u64(r.get(2)?),
+        event_id: r.get(3)?,
+        size: to_u64(r.get(4)?),
+    })
+}
+
+/// Every exhibit (optionally of one entry), in sequence order.
+pub fn list(conn: &Connection, entry_number: Option<u64>) -> Result<Vec<Row>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT sequence, id, entry_number, event_id, size FROM exhibits
+         WHERE ?1 IS NULL OR entry_number = ?1 ORDER BY sequence",
+    )?;
+    let rows = stmt.query_map([entry_number.map(to_i64)], row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM exhibits", [], |r| r.get(0))?;
+    Ok(to_u64(n))
+}
+
+/// Writes a sealed stream into chunk rows as it arrives. Used inside the transaction
+/// that records the exhibit, so a crash leaves all of it or none.
+pub struct ChunkWriter<'c> {
+    conn: &'c Connection,
+    exhibit_id: String,
+    idx: i64,
+    buf: Vec<u8>,
+    pub written: u64,
+}
+
+impl<'c> ChunkWriter<'c> {
+    pub fn new(conn: &'c Connection, exhibit_id: &str) -> Self {
+        ChunkWriter {
+            conn,
+            exhibit_id: exhibit_id.to_string(),
+            idx: 0,
+            buf: Vec::with_capacity(CHUNK_BYTES),
+            written: 0,
+        }
+    }
+
+    fn flush_chunk(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.conn
+            .execute(
+                "INSERT INTO exhibit_chunks(exhibit_id, idx, bytes) VALUES (?1, ?2, ?3)",
+                params![self.exhibit_id, self.idx, self.buf],
+            )
+            .map_err(io::Error::other)?;
+        self.idx += 1;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Stores the last partial chunk.
+    pub fn finish(mut self) -> io::Result<u64> {
+        self.flush_chunk()?;
+        Ok(self.written)
+    }
+}
+
+impl Write for ChunkWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = CHUNK_BYTES - self.buf.len();
+        let n = room.min(data.len());
+        self.buf.extend_from_slice(&data[..n]);
+        self.written += n as u64;
+        if self.buf.len() == CHUNK_BYTES {
+            self.flush_chunk()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads the sealed stream back, one chunk at a time.
+pub struct ChunkReader<'c> {
+    conn: &'c Connection,
+    exhibit_id: String,
+    idx: i64,
+    buf: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<'c> ChunkReader<'c> {
+    pub fn new(conn: &'c Connection, exhibit_id: &str) -> Self {
+        ChunkReader {
+            conn,
+            exhibit_id: exhibit_id.to_string(),
+            idx: 0,
+            buf: Vec::new(),
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl Read for ChunkReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let next: Option<Vec<u8>> = self
+                .conn
+                .query_row(
+                    "SELECT bytes FROM exhibit_chunks WHERE exhibit_id = ?1 AND idx = ?2",
+                    params![self.exhibit_id, self.idx],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(io::Error::other)?;
+            match next {
+                Some(bytes) => {
+                    self.buf = bytes;
+                    self.pos = 0;
+                    self.idx += 1;
+                }
+                None => self.done = true,
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Whether any chunk of the exhibit is stored.
+pub fn has_chunks(conn: &Connection, exhibit_id: &str) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM exhibit_chunks WHERE exhibit_id = ?1",
+        [exhibit_id],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+pub fn delete_content(conn: &Connection, exhibit_id: &str) -> Result<()> {
+    conn.execute("DELETE FROM exhibit_chunks WHERE exhibit_id = ?1", [exhibit_id])?;
+    conn.execute("DELETE FROM thumbnails WHERE exhibit_id = ?1", [exhibit_id])?;
+    Ok(())
+}
+
+pub fn put_thumbnail(conn: &Connection, exhibit_id: &str, payload: &Sealed) -> Result<()> {
+    conn.execute(
+        "INSERT INTO thumbnails(exhibit_id, payload) VALUES (?1, ?2)
+         ON CONFLICT(exhibit_id) DO UPDATE SET payload = excluded.payload",
+        params![exhibit_id, payload.as_bytes()],
+    )?;
+    Ok(())
+}
+
+pub fn thumbnail(conn: &Connection, exhibit_id: &str) -> Result<Option<Sealed>> {
+    Ok(conn
+        .query_row(
+            "SELECT payload FROM thumbnails WHERE exhibit_id = ?1",
+            [exhibit_id],
+            |r| Ok(Sealed::from_stored(blob(r, 0)?)),
+        )
+        .optional()?)
+}
+
+/// Points an exhibit at the event that records it.
+pub fn set_event(conn: &Connection, exhibit_id: &str, event_id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE exhibits SET event_id = ?2 WHERE id = ?1",
+        params![exhibit_id, event_id],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,441 @@
+//! Attaching, listing, exporting and erasing evidence files.
+//!
+//! The original streams through SHA-256 and into an age stream sealed to the vault,
+//! stored as chunk rows in the same transaction as its record: a crash leaves the
+//! whole exhibit or none of it. Nothing readable is written to disk on the way.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use base64::Engine;
+use chrono::Utc;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{append, index, now, open_change, Vault};
+use crate::chain::{Change, ExhibitTombstone};
+use crate::crypto::{Identity, OpenReader, SealWriter};
+use crate::error::{Error, Result};
+use crate::evidence::{media_type, metadata, thumbnail, Exhibit, Metadata, Preview};
+use crate::record::{self, Place};
+use crate::store::{self, exhibits::ChunkReader};
+
+/// Bytes read at a time while streaming an original.
+const STREAM_BUFFER_BYTES: usize = 256 * 1024;
+/// Largest pasted (in-memory) file; bigger files should be saved and attached.
+pub const PASTE_MAX_BYTES: u64 = 256 * 1024 * 1024;
+/// Longest "how obtained" note.
+const HOW_MAX_CHARS: usize = 2_000;
+
+#[derive(Serialize, Deserialize)]
+struct ThumbnailBody {
+    width: u32,
+    height: u32,
+    jpeg_base64: String,
+}
+
+/// Opens the record of an exhibit (or its tombstone, once erased).
+pub(crate) fn open_exhibit(conn: &Connection, identity: &Identity, row: &store::exhibits::Row) -> Result<Exhibit> {
+    let event = store::events::by_id(conn, &row.event_id)?.ok_or_else(|| {
+        Error::Tampered(format!("exhibit {} has lost its record", row.sequence))
+    })?;
+    if let Some(Change::ExhibitAdded { exhibit }) = open_change(identity, &event)? {
+        if exhibit.id != row.id || exhibit.entry_number != row.entry_number {
+            return Err(Error::Tampered(format!(
+                "exhibit {}: the record belongs to another exhibit",
+                exhibit.mark
+            )));
+        }
+        let mut exhibit = *exhibit;
+        if let Some(at) = erased_at(conn, identity, row)? {
+            exhibit.erased_at = Some(at.0);
+        }
+        return Ok(exhibit);
+    }
+    // Erased: rebuild what the tombstone keeps.
+    let (at, tombstone) = erased_at(conn, identity, row)?.ok_or_else(|| {
+        Error::Tampered(format!("exhibit {}: its record is missing", row.sequence))
+    })?;
+    Ok(Exhibit {
+        id: row.id.clone(),
+        mark: tombstone.mark.clone(),
+        sequence: row.sequence,
+        entry_number: row.entry_number,
+        original_name: String::new(),
+        size: tombstone.size,
+        sha256: tombstone.sha256.clone(),
+        media_type: String::new(),
+        added_at: at,
+        how_obtained: String::new(),
+        metadata: Metadata::default(),
+        preview: Preview::None {
+            reason: "the file was erased".into(),
+        },
+        erased_at: Some(at),
+        duplicate_of: None,
+    })
+}
+
+/// When (and with what tombstone) an exhibit was erased, if it was.
+fn erased_at(
+    conn: &Connection,
+    identity: &Identity,
+    row: &store::exhibits::Row,
+) -> Result<Option<(chrono::DateTime<Utc>, ExhibitTombstone)>> {
+    for event in store::events::for_entry(conn, row.entry_number)? {
+        match open_change(identity, &event)? {
+            Some(Change::ExhibitErased { tombstone, at, .. }) if tombstone.exhibit_id == row.id => {
+                return Ok(Some((at, tombstone)))
+            }
+            Some(Change::Erased { exhibits, at, .. }) => {
+                if let Some(t) = exhibits.into_iter().find(|t| t.exhibit_id == row.id) {
+                    return Ok(Some((at, t)));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// What is known about a file before it is stored.
+struct Incoming {
+    name: String,
+    how: String,
+    media_type: String,
+    metadata: Metadata,
+    preview: std::result::Result<thumbnail::Thumbnail, String>,
+    expected_size: Option<u64>,
+}
+
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        "file".into()
+    } else {
+        cleaned.chars().take(255).collect()
+    }
+}
+
+fn clean_how(how: &str) -> Result<String> {
+    let how = how.trim();
+    if how.chars().count() > HOW_MAX_CHARS {
+        return Err(Error::InvalidField {
+            field: "how".into(),
+            message: format!("please keep this under {HOW_MAX_CHARS} characters"),
+        });
+    }
+    Ok(how.to_string())
+}
+
+impl Vault {
+    /// Attaches a file to an entry, streaming it: any size, constant memory.
+    pub fn attach(&mut self, entry: u64, path: &Path, how: &str) -> Result<Exhibit> {
+        let how = clean_how(how)?;
+        let mut file = File::open(path).map_err(|e| Error::file(path, e))?;
+        let info = file.metadata().map_err(|e| Error::file(path, e))?;
+        if !info.is_file() {
+            return Err(Error::file(path, "this is not a file"));
+        }
+        let name = clean_name(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+        if info.len() == 0 {
+            return Err(Error::EvidenceRefused(format!(
+                "{name} is empty (0 bytes), so there is nothing to keep"
+            )));
+        }
+        let mut head = Vec::with_capacity(4096);
+        (&mut file)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| Error::file(path, e))?;
+        let media_type = media_type::sniff(&head).to_string();
+        drop(file);
+        let metadata = metadata::read(path, &media_type);
+        let preview = thumbnail::make(path, &media_type, metadata.orientation);
+        let mut file = File::open(path).map_err(|e| Error::file(path, e))?;
+        let incoming = Incoming {
+            name,
+            how,
+            media_type,
+            metadata,
+            preview,
+            expected_size: Some(info.len()),
+        };
+        self.store_exhibit(entry, &mut file, incoming)
+    }
+
+    /// Attaches bytes that did not come from a file (a pasted screenshot).
+    pub fn attach_reader(
+        &mut self,
+        entry: u64,
+        reader: &mut dyn Read,
+        suggested_name: &str,
+        how: &str,
+    ) -> Result<Exhibit> {
+        let how = clean_how(how)?;
+        let mut bytes = Vec::new();
+        reader
+            .take(PASTE_MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::file(suggested_name, e))?;
+        let name = clean_name(suggested_name);
+        if bytes.is_empty() {
+            return Err(Error::EvidenceRefused(format!(
+                "{name} is empty (0 bytes), so there is nothing to keep"
+            )));
+        }
+        if bytes.len() as u64 > PASTE_MAX_BYTES {
+            return Err(Error::EvidenceRefused(
+                "this is too large to paste; please save it as a file and attach the file".into(),
+            ));
+        }
+        let media_type = media_type::sniff(&bytes[..bytes.len().min(4096)]).to_string();
+        let metadata = metadata::read_bytes(&bytes, &media_type);
+        let preview = thumbnail::make_bytes(&bytes, &media_type, metadata.orientation);
+        let incoming = Incoming {
+            name,
+            how,
+            media_type,
+            metadata,
+            preview,
+            expected_size: Some(bytes.len() as u64),
+        };
+        self.store_exhibit(entry, &mut bytes.as_slice(), incoming)
+    }
+
+    fn store_exhibit(&mut self, entry: u64, reader: &mut dyn Read, incoming: Incoming) -> Result<Exhibit> {
+        let initials = self.settings()?.initials;
+        let recipient = self.recipient.clone();
+        let vault_id = self.vault_id.clone();
+        let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
+        self.store.write(|tx| {
+            let current = index::current(tx, &unlocked.identity, &mut unlocked.index, entry)?;
+            if matches!(current.status, crate::entry::Status::Erased { .. }) {
+                return Err(Error::NotAllowed(format!("entry {entry} was erased")));
+            }
+            let exhibit_id = record::new_id();
+            let added_at = now();
+
+            // Stream: read → SHA-256 → age → chunk rows.
+            let chunks = store::exhibits::ChunkWriter::new(tx, &exhibit_id);
+            let mut sealer = SealWriter::to_recipient(&recipient, chunks)?;
+            let mut hasher = Sha256::new();
+            let mut size = 0u64;
+            let mut buf = vec![0u8; STREAM_BUFFER_BYTES];
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::file(&incoming.name, e)),
+                };
+                hasher.update(&buf[..n]);
+                sealer.write_all(&buf[..n])?;
+                size += n as u64;
+            }
+            sealer.finish()?.finish()?;
+            if let Some(expected) = incoming.expected_size {
+                if expected != size {
+                    return Err(Error::file(
+                        &incoming.name,
+                        "the file changed while it was being read; please try again",
+                    ));
+                }
+            }
+            let sha256 = hex::encode(hasher.finalize());
+
+            let mut duplicate_of = None;
+            for row in store::exhibits::list(tx, None)? {
+                let other = open_exhibit(tx, &unlocked.identity, &row)?;
+                if other.sha256 == sha256 && other.erased_at.is_none() {
+                    duplicate_of = Some(other.mark);
+                    break;
+                }
+            }
+
+            let sequence = store::exhibits::allocate(tx, &exhibit_id, entry, "", size)?;
+            let preview = match &incoming.preview {
+                Ok(thumb) => {
+                    let body = ThumbnailBody {
+                        width: thumb.width,
+                        height: thumb.height,
+                        jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&thumb.jpeg),
+                    };
+                    let sealed = record::seal(&recipient, Place { table: "thumbnails", id: &exhibit_id }, &body)?;
+                    store::exhibits::put_thumbnail(tx, &exhibit_id, &sealed)?;
+                    Preview::Available {
+                        width: thumb.width,
+                        height: thumb.height,
+                    }
+                }
+                Err(reason) => Preview::None { reason: reason.clone() },
+            };
+            let exhibit = Exhibit {
+                id: exhibit_id.clone(),
+                mark: format!("{initials}/{sequence}"),
+                sequence,
+                entry_number: entry,
+                original_name: incoming.name.clone(),
+                size,
+                sha256,
+                media_type: incoming.media_type.clone(),
+                added_at,
+                how_obtained: incoming.how.clone(),
+                metadata: incoming.metadata.clone(),
+                preview,
+                erased_at: None,
+                duplicate_of,
+            };
+            let change = Change::ExhibitAdded {
+                exhibit: Box::new(exhibit.clone()),
+            };
+            let event_id = append(tx, &recipient, &unlocked.identity, &vault_id, Some(entry), &change)?;
+            store::exhibits::set_event(tx, &exhibit_id, &event_id)?;
+            index::apply(tx, &recipient, &unlocked.identity, &mut unlocked.index, entry, &change)?;
+            Ok(exhibit)
+        })
+    }
+
+    /// Every exhibit (of one entry, or all), in order of their marks.
+    pub fn exhibits(&mut self, entry: Option<u64>) -> Result<Vec<Exhibit>> {
+        let identity = self.identity()?;
+        let conn = self.store.conn();
+        store::exhibits::list(conn, entry)?
+            .iter()
+            .map(|row| open_exhibit(conn, identity, row))
+            .collect()
+    }
+
+    /// One exhibit by its mark (`AB/3`; case and spaces do not matter).
+    pub fn exhibit(&mut self, mark: &str) -> Result<Exhibit> {
+        let wanted: String = mark.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        self.exhibits(None)?
+            .into_iter()
+            .find(|e| e.mark.to_uppercase() == wanted)
+            .ok_or_else(|| Error::NoSuchExhibit(mark.to_string()))
+    }
+
+    /// The JPEG preview of an exhibit, if it has one.
+    pub fn thumbnail(&mut self, mark: &str) -> Result<Option<Vec<u8>>> {
+        let exhibit = self.exhibit(mark)?;
+        self.thumbnail_of(&exhibit.id)
+    }
+
+    /// The JPEG preview by exhibit id.
+    pub fn thumbnail_of(&self, exhibit_id: &str) -> Result<Option<Vec<u8>>> {
+        let identity = self.identity()?;
+        let Some(sealed) = store::exhibits::thumbnail(self.store.conn(), exhibit_id)? else {
+            return Ok(None);
+        };
+        let body: ThumbnailBody = record::open(identity, Place { table: "thumbnails", id: exhibit_id }, &sealed)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(body.jpeg_base64)
+            .map(Some)
+            .map_err(|_| Error::Tampered(format!("the preview of exhibit {exhibit_id} is damaged")))
+    }
+
+    /// A reader of the original bytes (check the hash as you read: see
+    /// `export_original`).
+    pub fn original_reader(&self, exhibit: &Exhibit) -> Result<OpenReader<ChunkReader<'_>>> {
+        let identity = self.identity()?;
+        if exhibit.erased_at.is_some() {
+            return Err(Error::NotAllowed(format!("exhibit {} was erased", exhibit.mark)));
+        }
+        OpenReader::with_identity(identity, ChunkReader::new(self.store.conn(), &exhibit.id))
+            .map_err(|e| Error::Tampered(format!("exhibit {}: {e}", exhibit.mark)))
+    }
+
+    /// Streams an original through SHA-256 into `out`; returns the hash and size.
+    pub fn copy_original(&self, exhibit: &Exhibit, out: &mut dyn Write) -> Result<(String, u64)> {
+        let mut reader = self.original_reader(exhibit)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; STREAM_BUFFER_BYTES];
+        let mut size = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(Error::Tampered(format!(
+                        "exhibit {}: the stored original is damaged ({e})",
+                        exhibit.mark
+                    )))
+                }
+            };
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n])?;
+            size += n as u64;
+        }
+        Ok((hex::encode(hasher.finalize()), size))
+    }
+
+    /// Writes exactly the original bytes to a new file at `out`, checking the hash.
+    pub fn export_original(&mut self, mark: &str, out: &Path) -> Result<Exhibit> {
+        let exhibit = self.exhibit(mark)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(out)
+            .map_err(|e| Error::file(out, e))?;
+        let result = self.copy_original(&exhibit, &mut file);
+        let ok = match result {
+            Ok((sha256, size)) if sha256 == exhibit.sha256 && size == exhibit.size => {
+                file.sync_all().map_err(|e| Error::file(out, e))
+            }
+            Ok(_) => Err(Error::Tampered(format!(
+                "exhibit {}: the stored original does not match its SHA-256",
+                exhibit.mark
+            ))),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = ok {
+            drop(file);
+            let _ = std::fs::remove_file(out);
+            return Err(e);
+        }
+        Ok(exhibit)
+    }
+
+    /// Erases one exhibit's original and preview; its hash stays in the chain.
+    pub fn erase_exhibit(&mut self, mark: &str) -> Result<()> {
+        let exhibit = self.exhibit(mark)?;
+        if exhibit.erased_at.is_some() {
+            return Err(Error::NotAllowed(format!("exhibit {} was already erased", exhibit.mark)));
+        }
+        let recipient = self.recipient.clone();
+        let vault_id = self.vault_id.clone();
+        let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
+        self.store.write(|tx| {
+            let row = store::exhibits::list(tx, Some(exhibit.entry_number))?
+                .into_iter()
+                .find(|r| r.id == exhibit.id)
+                .ok_or_else(|| Error::NoSuchExhibit(mark.to_string()))?;
+            let change = Change::ExhibitErased {
+                entry_number: exhibit.entry_number,
+                tombstone: ExhibitTombstone {
+                    exhibit_id: exhibit.id.clone(),
+                    mark: exhibit.mark.clone(),
+                    sha256: exhibit.sha256.clone(),
+                    size: exhibit.size,
+                },
+                at: now(),
+            };
+            append(tx, &recipient, &unlocked.identity, &vault_id, Some(exhibit.entry_number), &change)?;
+            if let Some(event) = store::events::by_id(tx, &row.event_id)? {
+                let place = Place { table: "events", id: &event.id };
+                let mut envelope = record::open_envelope(&unlocked.identity, place, &event.payload)?;
+                envelope.body = None;
+                store::events::replace_payload(tx, &event.id, &record::seal_envelope(&recipient, &envelope)?)?;
+            }
+            store::exhibits::delete_content(tx, &exhibit.id)?;
+            index::apply(tx, &recipient, &unlocked.identity, &mut unlocked.index, exhibit.entry_number, &change)?;
+            Ok(())
+        })?;
+        self.store.checkpoint()
+    }
+}
