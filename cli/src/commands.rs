@@ -74,7 +74,13 @@ fn confirm(question: &str, yes: bool) -> Result<bool> {
 }
 
 /// Whether an entry matches the list filters.
-fn matches(e: &Entry, from: Option<NaiveDate>, to: Option<NaiveDate>, behaviours: &[Behaviour], search: Option<&str>) -> bool {
+fn matches(
+    e: &Entry,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    behaviours: &[Behaviour],
+    search: Option<&str>,
+) -> bool {
     let Some(i) = &e.incident else {
         return from.is_none() && to.is_none() && behaviours.is_empty() && search.is_none();
     };
@@ -135,7 +141,10 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             outln!("Write it down and keep it somewhere safe, away from this computer.");
             outln!("If you forget your passphrase, this code is the only way back in.");
         }
-        Command::Add { fields, json_output } => {
+        Command::Add {
+            fields,
+            json_output,
+        } => {
             let incident = fields.to_new_incident()?;
             let path = vault_path(&cli);
             let mut vault = Vault::open(&path)?;
@@ -151,7 +160,13 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 outln!("{number}");
             }
         }
-        Command::List { from, to, behaviours, search, json } => {
+        Command::List {
+            from,
+            to,
+            behaviours,
+            search,
+            json,
+        } => {
             let from = from.as_deref().map(|d| parse_day("from", d)).transpose()?;
             let to = to.as_deref().map(|d| parse_day("to", d)).transpose()?;
             let behaviours = behaviours
@@ -166,14 +181,24 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 .filter(|e| matches(e, from, to, &behaviours, search.as_deref()))
                 .collect();
             if *json {
-                print_json(&serde_json::Value::Array(entries.iter().map(output::entry_json).collect()))?;
+                print_json(&serde_json::Value::Array(
+                    entries.iter().map(output::entry_json).collect(),
+                ))?;
             } else if entries.is_empty() {
                 outln!("No entries match.");
             } else {
                 for e in &entries {
                     outln!("{}", output::entry_line(e));
                 }
-                outln!("{} {}", entries.len(), if entries.len() == 1 { "entry" } else { "entries" });
+                outln!(
+                    "{} {}",
+                    entries.len(),
+                    if entries.len() == 1 {
+                        "entry"
+                    } else {
+                        "entries"
+                    }
+                );
             }
         }
         Command::Show { number, json } => {
@@ -198,12 +223,19 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             } else {
                 let zone = local_zone();
                 for r in &revisions {
-                    outln!("Wording {} — saved {}", r.revision, daybook_core::incident::display_instant(r.saved_at, &zone));
+                    outln!(
+                        "Wording {} — saved {}",
+                        r.revision,
+                        daybook_core::incident::display_instant(r.saved_at, &zone)
+                    );
                     out!("{}", output::incident_text(&r.incident, &zone));
                     outln!();
                 }
                 for (at, what) in vault.changes(*number)? {
-                    outln!("{}  {what}", daybook_core::incident::display_instant(at, &zone));
+                    outln!(
+                        "{}  {what}",
+                        daybook_core::incident::display_instant(at, &zone)
+                    );
                 }
             }
         }
@@ -229,12 +261,19 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
         Command::Erase { number, yes } => {
             let mut vault = unlock(&cli)?;
             vault.entry(*number)?;
-            if !confirm(&format!("This removes what entry {number} says, and its evidence files, for good."), *yes)? {
+            if !confirm(
+                &format!(
+                    "This removes what entry {number} says, and its evidence files, for good."
+                ),
+                *yes,
+            )? {
                 outln!("Nothing was erased.");
                 return Ok(());
             }
             vault.erase(*number)?;
-            outln!("Entry {number} was erased. A note that it existed and when it was erased remains.");
+            outln!(
+                "Entry {number} was erased. A note that it existed and when it was erased remains."
+            );
         }
         Command::Verify { file, json } => {
             let path = file.clone().unwrap_or_else(|| vault_path(&cli));
@@ -259,14 +298,19 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 return Err(Failure::VerificationFailed);
             }
         }
-        Command::Passwd { new_passphrase_file } => {
+        Command::Passwd {
+            new_passphrase_file,
+        } => {
             let mut vault = Vault::open(&vault_path(&cli))?;
             let current = secret::get(cli.passphrase_file.as_deref(), "Current passphrase: ")?;
             let new = secret::new_passphrase(new_passphrase_file.as_deref())?;
             vault.change_passphrase(&current, new)?;
             outln!("Passphrase changed. Your recovery code still works.");
         }
-        Command::Recover { recovery_code_file, new_passphrase_file } => {
+        Command::Recover {
+            recovery_code_file,
+            new_passphrase_file,
+        } => {
             let mut vault = Vault::open(&vault_path(&cli))?;
             let code = secret::get(recovery_code_file.as_deref(), "Recovery code: ")?;
             let new = secret::new_passphrase(new_passphrase_file.as_deref())?;
@@ -274,7 +318,11 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             outln!("Your new passphrase is set. Your recovery code still works.");
         }
         Command::Info { json, locked } => {
-            let mut vault = if *locked { Vault::open(&vault_path(&cli))? } else { unlock(&cli)? };
+            let mut vault = if *locked {
+                Vault::open(&vault_path(&cli))?
+            } else {
+                unlock(&cli)?
+            };
             let info = vault.info()?;
             if *json {
                 print_json(&serde_json::to_value(&info).unwrap_or_default())?;
@@ -295,13 +343,21 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 }
             }
         }
-        Command::Attach { number, files, how, json_output } => {
+        Command::Attach {
+            number,
+            files,
+            how,
+            json_output,
+        } => {
             let mut vault = unlock(&cli)?;
             let mut attached = Vec::new();
             for file in files {
                 let exhibit = vault.attach(*number, file, how)?;
                 if !json_output {
-                    let mut line = format!("{}  {}  sha256 {}", exhibit.mark, exhibit.original_name, exhibit.sha256);
+                    let mut line = format!(
+                        "{}  {}  sha256 {}",
+                        exhibit.mark, exhibit.original_name, exhibit.sha256
+                    );
                     if let Some(d) = &exhibit.duplicate_of {
                         line.push_str(&format!("  (the same file as {d})"));
                     }
@@ -313,7 +369,9 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 attached.push(exhibit);
             }
             if *json_output {
-                print_json(&serde_json::Value::Array(attached.iter().map(output::exhibit_json).collect()))?;
+                print_json(&serde_json::Value::Array(
+                    attached.iter().map(output::exhibit_json).collect(),
+                ))?;
             }
         }
         Command::Evidence(cmd) => evidence(&cli, cmd)?,
@@ -343,12 +401,18 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
             }
             let exhibits = vault.exhibits(*number)?;
             if *json {
-                print_json(&serde_json::Value::Array(exhibits.iter().map(output::exhibit_json).collect()))?;
+                print_json(&serde_json::Value::Array(
+                    exhibits.iter().map(output::exhibit_json).collect(),
+                ))?;
             } else if exhibits.is_empty() {
                 outln!("No evidence files.");
             } else {
                 for x in &exhibits {
-                    let state = if x.erased_at.is_some() { "  [erased]" } else { "" };
+                    let state = if x.erased_at.is_some() {
+                        "  [erased]"
+                    } else {
+                        ""
+                    };
                     outln!(
                         "{:<8} entry {:<5} {}  {}  {}  sha256 {}{}",
                         x.mark,
@@ -372,14 +436,22 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
         }
         EvidenceCommand::Export { mark, out } => {
             let x = vault.export_original(mark, out)?;
-            outln!("Wrote {} ({} bytes, sha256 {}) to {}", x.mark, x.size, x.sha256, out.display());
+            outln!(
+                "Wrote {} ({} bytes, sha256 {}) to {}",
+                x.mark,
+                x.size,
+                x.sha256,
+                out.display()
+            );
             eprintln!("This copy is not encrypted.");
         }
         EvidenceCommand::Thumbnail { mark, out } => {
             let x = vault.exhibit(mark)?;
             let bytes = vault.thumbnail(mark)?.ok_or_else(|| {
                 Error::NotAllowed(match &x.preview {
-                    daybook_core::evidence::Preview::None { reason } => format!("exhibit {} has no preview: {reason}", x.mark),
+                    daybook_core::evidence::Preview::None { reason } => {
+                        format!("exhibit {} has no preview: {reason}", x.mark)
+                    }
                     _ => format!("exhibit {} has no preview", x.mark),
                 })
             })?;
@@ -387,13 +459,22 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
                 .write(true)
                 .create_new(true)
                 .open(out)
-                .map_err(|e| Error::File { path: out.clone(), message: e.to_string() })?;
+                .map_err(|e| Error::File {
+                    path: out.clone(),
+                    message: e.to_string(),
+                })?;
             file.write_all(&bytes)?;
             outln!("Wrote the preview of {} to {}", x.mark, out.display());
         }
         EvidenceCommand::Erase { mark, yes } => {
             let x = vault.exhibit(mark)?;
-            if !confirm(&format!("This removes the file {} ({}) for good; its SHA-256 stays on record.", x.mark, x.original_name), *yes)? {
+            if !confirm(
+                &format!(
+                    "This removes the file {} ({}) for good; its SHA-256 stays on record.",
+                    x.mark, x.original_name
+                ),
+                *yes,
+            )? {
                 outln!("Nothing was erased.");
                 return Ok(());
             }
@@ -414,14 +495,35 @@ fn settings(cli: &Cli, cmd: &SettingsCommand) -> Result<()> {
             } else {
                 outln!("Initials:          {}", s.initials);
                 outln!("Your name:         {}", s.keeper_name);
-                outln!("Person responsible:{}", if s.responsible_name.is_empty() { String::new() } else { format!(" {}", s.responsible_name) });
+                outln!(
+                    "Person responsible:{}",
+                    if s.responsible_name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", s.responsible_name)
+                    }
+                );
                 outln!("Auto-lock minutes: {}", s.auto_lock_minutes);
-                outln!("Backup folder:     {}", s.backup_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+                outln!(
+                    "Backup folder:     {}",
+                    s.backup_dir
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                );
                 outln!("Backups kept:      {}", s.backups_to_keep);
                 outln!("Zone:              {}", s.display_zone());
             }
         }
-        SettingsCommand::Set { initials, keeper_name, responsible_name, auto_lock_minutes, backup_dir, backups_to_keep, zone } => {
+        SettingsCommand::Set {
+            initials,
+            keeper_name,
+            responsible_name,
+            auto_lock_minutes,
+            backup_dir,
+            backups_to_keep,
+            zone,
+        } => {
             let mut s = vault.settings()?;
             if let Some(v) = initials {
                 s.initials = v.clone();
@@ -436,7 +538,11 @@ fn settings(cli: &Cli, cmd: &SettingsCommand) -> Result<()> {
                 s.auto_lock_minutes = *v;
             }
             if let Some(v) = backup_dir {
-                s.backup_dir = if v.as_os_str().is_empty() { None } else { Some(v.clone()) };
+                s.backup_dir = if v.as_os_str().is_empty() {
+                    None
+                } else {
+                    Some(v.clone())
+                };
             }
             if let Some(v) = backups_to_keep {
                 s.backups_to_keep = *v;

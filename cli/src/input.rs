@@ -134,7 +134,10 @@ fn yes_no(text: &str) -> Result<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" => Ok(true),
         "no" | "n" | "false" => Ok(false),
-        other => Err(invalid("children_present", format!("'{other}' should be yes or no"))),
+        other => Err(invalid(
+            "children_present",
+            format!("'{other}' should be yes or no"),
+        )),
     }
 }
 
@@ -187,7 +190,12 @@ impl IncidentArgs {
                 Some(serde_json::Value::Bool(b)) => Some(if b { "yes" } else { "no" }.into()),
                 Some(serde_json::Value::String(s)) => Some(s),
                 Some(serde_json::Value::Null) | None => None,
-                Some(other) => return Err(invalid("children_present", format!("{other} should be yes or no"))),
+                Some(other) => {
+                    return Err(invalid(
+                        "children_present",
+                        format!("{other} should be yes or no"),
+                    ))
+                }
             };
         }
         a.approximate |= j.approximate.unwrap_or(false);
@@ -209,10 +217,15 @@ impl IncidentArgs {
     /// A new incident from these fields; `--occurred` and `--what` are required.
     pub fn to_new_incident(&self) -> Result<Incident> {
         let a = self.with_json()?;
-        let occurred = a
-            .occurred
-            .as_deref()
-            .ok_or_else(|| invalid("occurred", format!("please say when it happened (--occurred), e.g. {}", incident::ACCEPTED_FORMS)))?;
+        let occurred = a.occurred.as_deref().ok_or_else(|| {
+            invalid(
+                "occurred",
+                format!(
+                    "please say when it happened (--occurred), e.g. {}",
+                    incident::ACCEPTED_FORMS
+                ),
+            )
+        })?;
         let description = a
             .description
             .as_deref()
@@ -230,17 +243,32 @@ impl IncidentArgs {
     pub fn amend(&self, current: &Incident) -> Result<Incident> {
         let a = self.with_json()?;
         let mut incident = current.clone();
-        if a.occurred.is_some() || a.until.is_some() || a.zone.is_some() || a.approximate || a.exact {
-            let zone = a.zone.clone().unwrap_or_else(|| current.occurred.zone.clone());
+        if a.occurred.is_some() || a.until.is_some() || a.zone.is_some() || a.approximate || a.exact
+        {
+            let zone = a
+                .zone
+                .clone()
+                .unwrap_or_else(|| current.occurred.zone.clone());
             let start = match &a.occurred {
                 Some(s) => s.clone(),
-                None => current.occurred.start_local().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                None => current
+                    .occurred
+                    .start_local()
+                    .format("%Y-%m-%dT%H:%M:%S%:z")
+                    .to_string(),
             };
             let end = match &a.until {
                 Some(u) => Some(u.clone()),
-                None => current.occurred.end_local().map(|e| e.format("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+                None => current
+                    .occurred
+                    .end_local()
+                    .map(|e| e.format("%Y-%m-%dT%H:%M:%S%:z").to_string()),
             };
-            let approximate = if a.exact { false } else { a.approximate || current.occurred.approximate };
+            let approximate = if a.exact {
+                false
+            } else {
+                a.approximate || current.occurred.approximate
+            };
             let mut when = Occurred::parse(&start, end.as_deref(), approximate, &zone)?;
             if a.occurred.is_none() {
                 when.date_only = current.occurred.date_only;
@@ -273,7 +301,11 @@ impl IncidentArgs {
         set(&mut incident.impact.daily_life_changes, &self.daily_life);
         set(&mut incident.order_breached, &self.order_breached);
         if let Some(c) = &self.channel {
-            incident.channel = if c.trim().is_empty() { None } else { Some(Channel::parse(c)?) };
+            incident.channel = if c.trim().is_empty() {
+                None
+            } else {
+                Some(Channel::parse(c)?)
+            };
         }
         if let Some(c) = &self.children_present {
             incident.children_present = Some(yes_no(c)?);

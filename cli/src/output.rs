@@ -70,15 +70,32 @@ pub fn entry_line(e: &Entry) -> String {
                 Status::Withdrawn { .. } => " [withdrawn]",
                 _ => "",
             };
-            let behaviours = i.behaviours.iter().map(|b| b.key()).collect::<Vec<_>>().join(",");
-            let place = if i.location.is_empty() { String::new() } else { format!(" · {}", short(&i.location, 30)) };
-            let exhibits = if e.exhibits.is_empty() { String::new() } else { format!(" · {}", e.exhibits.join(" ")) };
+            let behaviours = i
+                .behaviours
+                .iter()
+                .map(|b| b.key())
+                .collect::<Vec<_>>()
+                .join(",");
+            let place = if i.location.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", short(&i.location, 30))
+            };
+            let exhibits = if e.exhibits.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", e.exhibits.join(" "))
+            };
             format!(
                 "{:>4}  {}{}{} · {}{}{}",
                 e.number,
                 i.occurred.display(),
                 place,
-                if behaviours.is_empty() { String::new() } else { format!(" · {behaviours}") },
+                if behaviours.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {behaviours}")
+                },
                 short(&i.description, 60),
                 exhibits,
                 status
@@ -101,15 +118,39 @@ pub fn incident_text(i: &Incident, zone: &str) -> String {
     field(&mut out, "Happened:", &i.occurred.display());
     field(&mut out, "Where:", &i.location);
     if let Some(c) = i.coordinates {
-        field(&mut out, "Position:", &format!("{:.6}, {:.6}", c.lat, c.lon));
+        field(
+            &mut out,
+            "Position:",
+            &format!("{:.6}, {:.6}", c.lat, c.lon),
+        );
     }
-    field(&mut out, "Behaviour:", &i.behaviours.iter().map(|b| b.short_label()).collect::<Vec<_>>().join(", "));
-    field(&mut out, "How:", &i.channel.map(|c| c.label().to_string()).unwrap_or_default());
+    field(
+        &mut out,
+        "Behaviour:",
+        &i.behaviours
+            .iter()
+            .map(|b| b.short_label())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    field(
+        &mut out,
+        "How:",
+        &i.channel.map(|c| c.label().to_string()).unwrap_or_default(),
+    );
     field(&mut out, "Account/number:", &i.channel_detail);
     out.push_str(&format!("{:<18} {}\n", "What happened:", i.description));
     field(&mut out, "Who:", &i.who);
     field(&mut out, "Witnesses:", &i.witnesses);
-    field(&mut out, "Children present:", match i.children_present { Some(true) => "yes", Some(false) => "no", None => "" });
+    field(
+        &mut out,
+        "Children present:",
+        match i.children_present {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        },
+    );
     field(&mut out, "Police told on:", &i.police.date);
     field(&mut out, "Police reference:", &i.police.reference);
     field(&mut out, "Police officer:", &i.police.officer);
@@ -125,7 +166,15 @@ pub fn incident_text(i: &Incident, zone: &str) -> String {
     field(&mut out, "Daily life:", &i.impact.daily_life_changes);
     field(&mut out, "In my words:", &i.impact.notes);
     field(&mut out, "Order breached:", &i.order_breached);
-    field(&mut out, "Risk:", &i.risks.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
+    field(
+        &mut out,
+        "Risk:",
+        &i.risks
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     field(&mut out, "Tags:", &i.tags.join(", "));
     out
 }
@@ -133,16 +182,37 @@ pub fn incident_text(i: &Incident, zone: &str) -> String {
 /// An entry in full.
 pub fn entry_text(e: &Entry, zone: &str) -> String {
     let mut out = format!("Entry {}\n", e.number);
-    field(&mut out, "Recorded at:", &display_instant(e.recorded_at, zone));
+    field(
+        &mut out,
+        "Recorded at:",
+        &display_instant(e.recorded_at, zone),
+    );
     if let Some(at) = e.amended_at {
-        field(&mut out, "Amended at:", &format!("{} (wording {} of {})", display_instant(at, zone), e.revisions, e.revisions));
+        field(
+            &mut out,
+            "Amended at:",
+            &format!(
+                "{} (wording {} of {})",
+                display_instant(at, zone),
+                e.revisions,
+                e.revisions
+            ),
+        );
     }
     if e.written_while_locked {
-        field(&mut out, "Written:", "as a quick note while the diary was locked");
+        field(
+            &mut out,
+            "Written:",
+            "as a quick note while the diary was locked",
+        );
     }
     match &e.status {
         Status::Active => {}
-        Status::Withdrawn { at, reason } => field(&mut out, "Withdrawn:", &format!("{} — {reason}", display_instant(*at, zone))),
+        Status::Withdrawn { at, reason } => field(
+            &mut out,
+            "Withdrawn:",
+            &format!("{} — {reason}", display_instant(*at, zone)),
+        ),
         Status::Erased { at } => field(&mut out, "Erased:", &display_instant(*at, zone)),
     }
     if let Some(i) = &e.incident {
@@ -175,22 +245,36 @@ pub fn exhibit_text(x: &Exhibit, zone: &str) -> String {
     }
     field(&mut out, "Original name:", &x.original_name);
     field(&mut out, "Type:", &x.media_type);
-    field(&mut out, "Size:", &format!("{} ({} bytes)", human_size(x.size), x.size));
+    field(
+        &mut out,
+        "Size:",
+        &format!("{} ({} bytes)", human_size(x.size), x.size),
+    );
     field(&mut out, "SHA-256:", &x.sha256);
     field(&mut out, "Added at:", &display_instant(x.added_at, zone));
     field(&mut out, "How obtained:", &x.how_obtained);
     if let Some(t) = &x.metadata.capture_time {
-        field(&mut out, "Camera clock:", &format!("{t} (the time the camera or phone recorded)"));
+        field(
+            &mut out,
+            "Camera clock:",
+            &format!("{t} (the time the camera or phone recorded)"),
+        );
     }
     if let Some(g) = x.metadata.gps {
         field(&mut out, "GPS:", &format!("{:.6}, {:.6}", g.lat, g.lon));
     }
-    field(&mut out, "Device:", x.metadata.device_model.as_deref().unwrap_or(""));
+    field(
+        &mut out,
+        "Device:",
+        x.metadata.device_model.as_deref().unwrap_or(""),
+    );
     if let Some(o) = x.metadata.orientation {
         field(&mut out, "Orientation:", &o.to_string());
     }
     match &x.preview {
-        Preview::Available { width, height } => field(&mut out, "Preview:", &format!("{width} × {height}")),
+        Preview::Available { width, height } => {
+            field(&mut out, "Preview:", &format!("{width} × {height}"))
+        }
         Preview::None { reason } => field(&mut out, "Preview:", &format!("none: {reason}")),
     }
     if let Some(d) = &x.duplicate_of {

@@ -119,13 +119,18 @@ impl Change {
     pub fn describe(&self) -> String {
         match self {
             Change::Created { number, .. } => format!("entry {number} recorded"),
-            Change::Amended { number, revision, .. } => {
+            Change::Amended {
+                number, revision, ..
+            } => {
                 format!("entry {number} amended (wording {revision})")
             }
             Change::Withdrawn { number, .. } => format!("entry {number} withdrawn"),
             Change::Erased { number, .. } => format!("entry {number} erased"),
             Change::ExhibitAdded { exhibit } => {
-                format!("exhibit {} added to entry {}", exhibit.mark, exhibit.entry_number)
+                format!(
+                    "exhibit {} added to entry {}",
+                    exhibit.mark, exhibit.entry_number
+                )
             }
             Change::ExhibitErased { tombstone, .. } => format!("exhibit {} erased", tombstone.mark),
         }

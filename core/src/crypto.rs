@@ -166,7 +166,9 @@ pub fn wrap_identity(identity: &Identity, passphrase: &SecretString, log_n: u8) 
     let recipient = scrypt_recipient(passphrase, log_n);
     let mut line = Zeroizing::new(text.expose_secret().as_bytes().to_vec());
     line.push(b'\n');
-    age::encrypt(&recipient, &line).map(Sealed).map_err(crypto_err)
+    age::encrypt(&recipient, &line)
+        .map(Sealed)
+        .map_err(crypto_err)
 }
 
 /// Why a passphrase-sealed file did not open.
@@ -276,7 +278,10 @@ impl<W: Write> SealWriter<W> {
         let encryptor =
             age::Encryptor::with_recipients(iter::once(&recipient.0 as &dyn age::Recipient))
                 .map_err(crypto_err)?;
-        encryptor.wrap_output(out).map(SealWriter).map_err(Error::Io)
+        encryptor
+            .wrap_output(out)
+            .map(SealWriter)
+            .map_err(Error::Io)
     }
 
     /// Seals to a passphrase (scrypt).
@@ -285,7 +290,10 @@ impl<W: Write> SealWriter<W> {
         let encryptor =
             age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
                 .map_err(crypto_err)?;
-        encryptor.wrap_output(out).map(SealWriter).map_err(Error::Io)
+        encryptor
+            .wrap_output(out)
+            .map(SealWriter)
+            .map_err(Error::Io)
     }
 
     /// Ends the age stream; without this the file is truncated.
@@ -353,17 +361,17 @@ mod tests {
     fn seal_and_open_round_trip() {
         let id = Identity::generate();
         let sealed = seal(&id.recipient(), b"the canary sentence").unwrap();
-        assert!(!sealed
-            .as_bytes()
-            .windows(6)
-            .any(|w| w == b"canary"));
+        assert!(!sealed.as_bytes().windows(6).any(|w| w == b"canary"));
         assert_eq!(&open(&id, &sealed).unwrap()[..], b"the canary sentence");
     }
 
     #[test]
     fn another_identity_cannot_open() {
         let sealed = seal(&Identity::generate().recipient(), b"x").unwrap();
-        assert!(matches!(open(&Identity::generate(), &sealed), Err(Error::Tampered(_))));
+        assert!(matches!(
+            open(&Identity::generate(), &sealed),
+            Err(Error::Tampered(_))
+        ));
     }
 
     #[test]
@@ -384,7 +392,10 @@ mod tests {
         let back = unwrap_identity(&wrapped, &pass).ok().unwrap();
         assert_eq!(back.recipient().to_string(), id.recipient().to_string());
         let wrong = SecretString::from("wrong horse".to_string());
-        assert_eq!(unwrap_identity(&wrapped, &wrong).err(), Some(UnwrapFailure::WrongKey));
+        assert_eq!(
+            unwrap_identity(&wrapped, &wrong).err(),
+            Some(UnwrapFailure::WrongKey)
+        );
     }
 
     #[test]
@@ -392,8 +403,14 @@ mod tests {
         let code = generate_recovery_code();
         assert_eq!(code.expose_secret().len(), 35);
         let typed = SecretString::from(code.expose_secret().to_lowercase().replace('-', " "));
-        assert_eq!(normalise_recovery_code(&typed).expose_secret(), code.expose_secret());
+        assert_eq!(
+            normalise_recovery_code(&typed).expose_secret(),
+            code.expose_secret()
+        );
         let confusable = SecretString::from("o1il0-abcde".to_string());
-        assert_eq!(normalise_recovery_code(&confusable).expose_secret(), "01110-ABCDE");
+        assert_eq!(
+            normalise_recovery_code(&confusable).expose_secret(),
+            "01110-ABCDE"
+        );
     }
 }

@@ -13,9 +13,14 @@ use crate::incident::Incident;
 pub enum Status {
     Active,
     /// Kept, but the person no longer relies on it.
-    Withdrawn { at: DateTime<Utc>, reason: String },
+    Withdrawn {
+        at: DateTime<Utc>,
+        reason: String,
+    },
     /// The content was removed for safety; only a tombstone remains.
-    Erased { at: DateTime<Utc> },
+    Erased {
+        at: DateTime<Utc>,
+    },
 }
 
 impl Status {

@@ -19,6 +19,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod chain;
 pub mod crypto;
 pub mod entry;
@@ -26,6 +27,7 @@ pub mod error;
 pub mod evidence;
 pub mod incident;
 pub mod record;
+pub mod report;
 pub mod settings;
 pub mod store;
 pub mod vault;

@@ -104,7 +104,11 @@ pub fn open_envelope(identity: &Identity, place: Place<'_>, sealed: &Sealed) -> 
 }
 
 /// Opens a plain record and reads its body.
-pub fn open<T: DeserializeOwned>(identity: &Identity, place: Place<'_>, sealed: &Sealed) -> Result<T> {
+pub fn open<T: DeserializeOwned>(
+    identity: &Identity,
+    place: Place<'_>,
+    sealed: &Sealed,
+) -> Result<T> {
     let envelope = open_envelope(identity, place, sealed)?;
     let body = envelope.body.ok_or_else(|| {
         Error::Tampered(format!("{} {}: the record is empty", place.table, place.id))
@@ -137,12 +141,42 @@ mod tests {
     #[test]
     fn a_record_moved_to_another_row_is_refused() {
         let id = Identity::generate();
-        let sealed = seal(&id.recipient(), Place { table: "drafts", id: "a" }, &"words").unwrap();
-        let ok: String = open(&id, Place { table: "drafts", id: "a" }, &sealed).unwrap();
+        let sealed = seal(
+            &id.recipient(),
+            Place {
+                table: "drafts",
+                id: "a",
+            },
+            &"words",
+        )
+        .unwrap();
+        let ok: String = open(
+            &id,
+            Place {
+                table: "drafts",
+                id: "a",
+            },
+            &sealed,
+        )
+        .unwrap();
         assert_eq!(ok, "words");
-        let moved = open::<String>(&id, Place { table: "drafts", id: "b" }, &sealed);
+        let moved = open::<String>(
+            &id,
+            Place {
+                table: "drafts",
+                id: "b",
+            },
+            &sealed,
+        );
         assert!(matches!(moved, Err(Error::Tampered(m)) if m.contains("belongs to drafts a")));
-        let other_table = open::<String>(&id, Place { table: "events", id: "a" }, &sealed);
+        let other_table = open::<String>(
+            &id,
+            Place {
+                table: "events",
+                id: "a",
+            },
+            &sealed,
+        );
         assert!(other_table.is_err());
     }
 }

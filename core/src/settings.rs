@@ -79,7 +79,10 @@ impl Settings {
         if !self.zone.is_empty() && self.zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(Error::InvalidField {
                 field: "zone".into(),
-                message: format!("'{}' is not a time zone name such as Europe/London", self.zone),
+                message: format!(
+                    "'{}' is not a time zone name such as Europe/London",
+                    self.zone
+                ),
             });
         }
         Ok(())

@@ -36,7 +36,12 @@ impl Report {
         self.failure.is_none()
     }
 
-    fn fail(mut self, entry: Option<u64>, exhibit: Option<String>, message: impl Into<String>) -> Self {
+    fn fail(
+        mut self,
+        entry: Option<u64>,
+        exhibit: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
         self.failure = Some(Failure {
             entry,
             exhibit,
@@ -71,16 +76,25 @@ impl Vault {
                 return Ok(());
             }
             let who = entry_name(row.entry_number);
-            let place = Place { table: "events", id: &row.id };
+            let place = Place {
+                table: "events",
+                id: &row.id,
+            };
             let envelope = match record::open_envelope(identity, place, &row.payload) {
                 Ok(e) => e,
                 Err(e) => {
-                    failure = Some((row.entry_number, format!("{who}: change {} does not open: {e}", row.seq)));
+                    failure = Some((
+                        row.entry_number,
+                        format!("{who}: change {} does not open: {e}", row.seq),
+                    ));
                     return Ok(());
                 }
             };
             let problem = if row.seq != expected_seq {
-                Some(format!("change {expected_seq} is missing (found {} next)", row.seq))
+                Some(format!(
+                    "change {expected_seq} is missing (found {} next)",
+                    row.seq
+                ))
             } else if envelope.seq != Some(row.seq) || envelope.entry != row.entry_number {
                 Some(format!("change {} was moved from another place", row.seq))
             } else if envelope.prev.as_deref() != Some(link.as_str()) {
@@ -90,13 +104,17 @@ impl Vault {
                 ))
             } else {
                 match (&envelope.body, &envelope.body_sha256) {
-                    (Some(body), Some(hash)) if record::sha256_hex(body.get().as_bytes()) != *hash => {
+                    (Some(body), Some(hash))
+                        if record::sha256_hex(body.get().as_bytes()) != *hash =>
+                    {
                         Some(format!("change {} does not match its hash", row.seq))
                     }
                     (_, None) => Some(format!("change {} has no hash", row.seq)),
                     (Some(body), Some(_)) => {
                         match record::parse_body::<chain::Change>(place, body) {
-                            Ok(change) if change.entry_number() != row.entry_number.unwrap_or(0) => {
+                            Ok(change)
+                                if change.entry_number() != row.entry_number.unwrap_or(0) =>
+                            {
                                 Some(format!("change {} belongs to another entry", row.seq))
                             }
                             Ok(_) => None,
@@ -124,7 +142,9 @@ impl Vault {
         // 2. The head.
         match crate::vault::read_head(conn, identity) {
             Ok(head) if head.link == link && head.seq == count => {
-                report.checked.push("the chain ends where the diary says it ends".into());
+                report
+                    .checked
+                    .push("the chain ends where the diary says it ends".into());
             }
             Ok(_) => {
                 return Ok(report.fail(None, None, "the end of the chain does not match the diary's fingerprint (changes were removed or added)"));
@@ -145,26 +165,42 @@ impl Vault {
                     return Ok(report.fail(
                         Some(entry.number),
                         None,
-                        format!("entry {}: the quick index does not match the recorded changes", entry.number),
+                        format!(
+                            "entry {}: the quick index does not match the recorded changes",
+                            entry.number
+                        ),
                     ))
                 }
             }
         }
         if entries.len() != rebuilt.len() || rebuilt.len() as u64 != numbers {
             let missing = (1..=numbers).find(|n| !rebuilt.iter().any(|e| e.number == *n));
-            return Ok(report.fail(missing, None, match missing {
-                Some(n) => format!("entry {n}: its first wording is missing from the chain"),
-                None => "the quick index lists entries that the chain does not".into(),
-            }));
+            return Ok(report.fail(
+                missing,
+                None,
+                match missing {
+                    Some(n) => format!("entry {n}: its first wording is missing from the chain"),
+                    None => "the quick index lists entries that the chain does not".into(),
+                },
+            ));
         }
-        report.checked.push(format!("{} entries: each matches its recorded changes", rebuilt.len()));
+        report.checked.push(format!(
+            "{} entries: each matches its recorded changes",
+            rebuilt.len()
+        ));
 
         // 4. Every original.
         let mut hashed = 0;
         for row in store::exhibits::list(conn, None)? {
             let exhibit = match crate::vault::open_exhibit_row(conn, identity, &row) {
                 Ok(e) => e,
-                Err(e) => return Ok(report.fail(Some(row.entry_number), None, format!("entry {}: {e}", row.entry_number))),
+                Err(e) => {
+                    return Ok(report.fail(
+                        Some(row.entry_number),
+                        None,
+                        format!("entry {}: {e}", row.entry_number),
+                    ))
+                }
             };
             if exhibit.erased_at.is_some() {
                 continue;
@@ -176,33 +212,59 @@ impl Vault {
                     return Ok(report.fail(
                         Some(exhibit.entry_number),
                         Some(exhibit.mark.clone()),
-                        format!("entry {}: exhibit {} does not match its SHA-256", exhibit.entry_number, exhibit.mark),
+                        format!(
+                            "entry {}: exhibit {} does not match its SHA-256",
+                            exhibit.entry_number, exhibit.mark
+                        ),
                     ))
                 }
                 Err(e) => {
                     return Ok(report.fail(
                         Some(exhibit.entry_number),
                         Some(exhibit.mark.clone()),
-                        format!("entry {}: exhibit {}: {e}", exhibit.entry_number, exhibit.mark),
+                        format!(
+                            "entry {}: exhibit {}: {e}",
+                            exhibit.entry_number, exhibit.mark
+                        ),
                     ))
                 }
             }
             if let Err(e) = self.thumbnail_of(&exhibit.id) {
-                return Ok(report.fail(Some(exhibit.entry_number), Some(exhibit.mark.clone()), e.to_string()));
+                return Ok(report.fail(
+                    Some(exhibit.entry_number),
+                    Some(exhibit.mark.clone()),
+                    e.to_string(),
+                ));
             }
         }
-        report.checked.push(format!("{hashed} evidence files: each original matches its SHA-256"));
+        report.checked.push(format!(
+            "{hashed} evidence files: each original matches its SHA-256"
+        ));
 
         // 5. Everything else that is sealed.
         let identity = self.identity()?;
         let conn = self.store().conn();
         if let Some(sealed) = meta::get(conn, meta::SETTINGS)? {
-            if let Err(e) = record::open::<crate::settings::Settings>(identity, Place { table: "meta", id: meta::SETTINGS }, &sealed) {
+            if let Err(e) = record::open::<crate::settings::Settings>(
+                identity,
+                Place {
+                    table: "meta",
+                    id: meta::SETTINGS,
+                },
+                &sealed,
+            ) {
                 return Ok(report.fail(None, None, format!("the settings: {e}")));
             }
         }
         for (id, sealed) in store::drafts::all(conn)? {
-            if let Err(e) = record::open_envelope(identity, Place { table: "drafts", id: &id }, &sealed) {
+            if let Err(e) = record::open_envelope(
+                identity,
+                Place {
+                    table: "drafts",
+                    id: &id,
+                },
+                &sealed,
+            ) {
                 return Ok(report.fail(None, None, format!("a draft: {e}")));
             }
         }

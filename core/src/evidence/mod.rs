@@ -4,6 +4,7 @@
 //! Inspection (type sniffing, EXIF, previews) is bounded and never panics on hostile
 //! files: a file that cannot be read is still kept and hashed, without a preview.
 
+mod heif;
 pub mod media_type;
 pub mod metadata;
 pub mod thumbnail;

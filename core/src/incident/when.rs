@@ -71,7 +71,11 @@ fn parse_local(text: &str, tz: Tz) -> std::result::Result<(DateTime<Utc>, bool),
     if let Ok(with_offset) = DateTime::<FixedOffset>::parse_from_rfc3339(text) {
         return Ok((with_offset.with_timezone(&Utc), false));
     }
-    for form in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%d %H:%M %:z"] {
+    for form in [
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M%:z",
+        "%Y-%m-%d %H:%M %:z",
+    ] {
         if let Ok(with_offset) = DateTime::<FixedOffset>::parse_from_str(text, form) {
             return Ok((with_offset.with_timezone(&Utc), false));
         }
@@ -118,7 +122,9 @@ fn parse_local(text: &str, tz: Tz) -> std::result::Result<(DateTime<Utc>, bool),
 fn time_error(field: &str, text: &str, zone: &str, err: TimeError) -> Error {
     let message = match err {
         TimeError::Unreadable => {
-            format!("'{text}' is not a date and time Daybook can read; write it like {ACCEPTED_FORMS}")
+            format!(
+                "'{text}' is not a date and time Daybook can read; write it like {ACCEPTED_FORMS}"
+            )
         }
         TimeError::DoesNotExist { suggestion } => format!(
             "{text} did not happen in {zone}: the clocks went forward that night; \
@@ -134,10 +140,15 @@ fn time_error(field: &str, text: &str, zone: &str, err: TimeError) -> Error {
 
 impl Occurred {
     /// Reads a start (and optional end) written in `zone`'s local time.
-    pub fn parse(start: &str, end: Option<&str>, approximate: bool, zone_name: &str) -> Result<Self> {
+    pub fn parse(
+        start: &str,
+        end: Option<&str>,
+        approximate: bool,
+        zone_name: &str,
+    ) -> Result<Self> {
         let tz = zone(zone_name)?;
-        let (start_utc, date_only) = parse_local(start, tz)
-            .map_err(|e| time_error("occurred", start, zone_name, e))?;
+        let (start_utc, date_only) =
+            parse_local(start, tz).map_err(|e| time_error("occurred", start, zone_name, e))?;
         let end_utc = match end.map(str::trim).filter(|e| !e.is_empty()) {
             Some(end) => Some(
                 parse_local(end, tz)
@@ -216,7 +227,9 @@ impl Occurred {
 /// Formats a UTC instant in the local zone, for "recorded at" and similar.
 pub fn display_instant(at: DateTime<Utc>, zone_name: &str) -> String {
     let tz = Tz::from_str(zone_name).unwrap_or(chrono_tz::Europe::London);
-    at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M:%S %Z").to_string()
+    at.with_timezone(&tz)
+        .format("%a %-d %b %Y, %H:%M:%S %Z")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -243,7 +256,8 @@ mod tests {
         let o = Occurred::parse("2026-10-25 01:30", None, false, "Europe/London").unwrap();
         // First 01:30 is still BST (+01:00).
         assert_eq!(o.start.to_rfc3339(), "2026-10-25T00:30:00+00:00");
-        let second = Occurred::parse("2026-10-25T01:30+00:00", None, false, "Europe/London").unwrap();
+        let second =
+            Occurred::parse("2026-10-25T01:30+00:00", None, false, "Europe/London").unwrap();
         assert_eq!(second.start.to_rfc3339(), "2026-10-25T01:30:00+00:00");
     }
 
@@ -264,8 +278,20 @@ mod tests {
 
     #[test]
     fn range_must_run_forwards() {
-        assert!(Occurred::parse("2026-11-01 20:15", Some("2026-11-01 19:00"), false, "Europe/London").is_err());
-        let ok = Occurred::parse("2026-11-01 20:15", Some("2026-11-01 21:00"), false, "Europe/London").unwrap();
+        assert!(Occurred::parse(
+            "2026-11-01 20:15",
+            Some("2026-11-01 19:00"),
+            false,
+            "Europe/London"
+        )
+        .is_err());
+        let ok = Occurred::parse(
+            "2026-11-01 20:15",
+            Some("2026-11-01 21:00"),
+            false,
+            "Europe/London",
+        )
+        .unwrap();
         assert!(ok.display().contains("to 21:00"));
     }
 

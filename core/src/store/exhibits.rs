@@ -22,7 +22,13 @@ pub struct Row {
 }
 
 /// Allocates the next exhibit sequence number (never reused).
-pub fn allocate(conn: &Connection, id: &str, entry_number: u64, event_id: &str, size: u64) -> Result<u64> {
+pub fn allocate(
+    conn: &Connection,
+    id: &str,
+    entry_number: u64,
+    event_id: &str,
+    size: u64,
+) -> Result<u64> {
     conn.execute(
         "INSERT INTO exhibits(id, entry_number, event_id, size) VALUES (?1, ?2, ?3, ?4)",
         params![id, to_i64(entry_number), event_id, to_i64(size)],
@@ -191,7 +197,10 @@ pub fn has_chunks(conn: &Connection, exhibit_id: &str) -> Result<bool> {
 }
 
 pub fn delete_content(conn: &Connection, exhibit_id: &str) -> Result<()> {
-    conn.execute("DELETE FROM exhibit_chunks WHERE exhibit_id = ?1", [exhibit_id])?;
+    conn.execute(
+        "DELETE FROM exhibit_chunks WHERE exhibit_id = ?1",
+        [exhibit_id],
+    )?;
     conn.execute("DELETE FROM thumbnails WHERE exhibit_id = ?1", [exhibit_id])?;
     Ok(())
 }

@@ -28,8 +28,7 @@ pub fn count(conn: &Connection) -> Result<u64> {
 
 /// Every waiting entry, oldest first.
 pub fn all(conn: &Connection) -> Result<Vec<Row>> {
-    let mut stmt =
-        conn.prepare("SELECT seq, id, entry_number, payload FROM inbox ORDER BY seq")?;
+    let mut stmt = conn.prepare("SELECT seq, id, entry_number, payload FROM inbox ORDER BY seq")?;
     let rows = stmt.query_map([], |r| {
         Ok(Row {
             seq: to_u64(r.get(0)?),

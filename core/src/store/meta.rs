@@ -24,7 +24,9 @@ pub const SETTINGS: &str = "settings";
 /// A plaintext value.
 pub fn get_plain(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
     Ok(conn
-        .query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 

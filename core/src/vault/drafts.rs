@@ -23,7 +23,9 @@ struct DraftBody {
 impl Vault {
     /// Saves the draft of `form` (for example `new-entry` or `amend-12`).
     pub fn draft_save(&mut self, form: &str, content: &serde_json::Value) -> Result<()> {
-        let size = serde_json::to_vec(content).map(|v| v.len()).unwrap_or(usize::MAX);
+        let size = serde_json::to_vec(content)
+            .map(|v| v.len())
+            .unwrap_or(usize::MAX);
         if size > DRAFT_MAX_BYTES {
             return Err(Error::InvalidField {
                 field: "draft".into(),
@@ -36,8 +38,19 @@ impl Vault {
             content: content.clone(),
         };
         let id = record::new_id();
-        let sealed = record::seal(&self.recipient, Place { table: "drafts", id: &id }, &body)?;
-        let stale = if self.is_unlocked() { self.draft_rows(form)? } else { Vec::new() };
+        let sealed = record::seal(
+            &self.recipient,
+            Place {
+                table: "drafts",
+                id: &id,
+            },
+            &body,
+        )?;
+        let stale = if self.is_unlocked() {
+            self.draft_rows(form)?
+        } else {
+            Vec::new()
+        };
         self.store.write(|tx| {
             store::drafts::put(tx, &id, &sealed)?;
             for (old, _) in &stale {
@@ -69,7 +82,14 @@ impl Vault {
         let identity = self.identity()?;
         let mut out = Vec::new();
         for (id, sealed) in store::drafts::all(self.store.conn())? {
-            let body: DraftBody = record::open(identity, Place { table: "drafts", id: &id }, &sealed)?;
+            let body: DraftBody = record::open(
+                identity,
+                Place {
+                    table: "drafts",
+                    id: &id,
+                },
+                &sealed,
+            )?;
             if body.form == form {
                 out.push((id, body));
             }

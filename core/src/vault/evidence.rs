@@ -37,10 +37,13 @@ struct ThumbnailBody {
 }
 
 /// Opens the record of an exhibit (or its tombstone, once erased).
-pub(crate) fn open_exhibit(conn: &Connection, identity: &Identity, row: &store::exhibits::Row) -> Result<Exhibit> {
-    let event = store::events::by_id(conn, &row.event_id)?.ok_or_else(|| {
-        Error::Tampered(format!("exhibit {} has lost its record", row.sequence))
-    })?;
+pub(crate) fn open_exhibit(
+    conn: &Connection,
+    identity: &Identity,
+    row: &store::exhibits::Row,
+) -> Result<Exhibit> {
+    let event = store::events::by_id(conn, &row.event_id)?
+        .ok_or_else(|| Error::Tampered(format!("exhibit {} has lost its record", row.sequence)))?;
     if let Some(Change::ExhibitAdded { exhibit }) = open_change(identity, &event)? {
         if exhibit.id != row.id || exhibit.entry_number != row.entry_number {
             return Err(Error::Tampered(format!(
@@ -141,7 +144,12 @@ impl Vault {
         if !info.is_file() {
             return Err(Error::file(path, "this is not a file"));
         }
-        let name = clean_name(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+        let name = clean_name(
+            &path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+        );
         if info.len() == 0 {
             return Err(Error::EvidenceRefused(format!(
                 "{name} is empty (0 bytes), so there is nothing to keep"
@@ -207,7 +215,12 @@ impl Vault {
         self.store_exhibit(entry, &mut bytes.as_slice(), incoming)
     }
 
-    fn store_exhibit(&mut self, entry: u64, reader: &mut dyn Read, incoming: Incoming) -> Result<Exhibit> {
+    fn store_exhibit(
+        &mut self,
+        entry: u64,
+        reader: &mut dyn Read,
+        incoming: Incoming,
+    ) -> Result<Exhibit> {
         let initials = self.settings()?.initials;
         let recipient = self.recipient.clone();
         let vault_id = self.vault_id.clone();
@@ -265,14 +278,23 @@ impl Vault {
                         height: thumb.height,
                         jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&thumb.jpeg),
                     };
-                    let sealed = record::seal(&recipient, Place { table: "thumbnails", id: &exhibit_id }, &body)?;
+                    let sealed = record::seal(
+                        &recipient,
+                        Place {
+                            table: "thumbnails",
+                            id: &exhibit_id,
+                        },
+                        &body,
+                    )?;
                     store::exhibits::put_thumbnail(tx, &exhibit_id, &sealed)?;
                     Preview::Available {
                         width: thumb.width,
                         height: thumb.height,
                     }
                 }
-                Err(reason) => Preview::None { reason: reason.clone() },
+                Err(reason) => Preview::None {
+                    reason: reason.clone(),
+                },
             };
             let exhibit = Exhibit {
                 id: exhibit_id.clone(),
@@ -293,9 +315,23 @@ impl Vault {
             let change = Change::ExhibitAdded {
                 exhibit: Box::new(exhibit.clone()),
             };
-            let event_id = append(tx, &recipient, &unlocked.identity, &vault_id, Some(entry), &change)?;
+            let event_id = append(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &vault_id,
+                Some(entry),
+                &change,
+            )?;
             store::exhibits::set_event(tx, &exhibit_id, &event_id)?;
-            index::apply(tx, &recipient, &unlocked.identity, &mut unlocked.index, entry, &change)?;
+            index::apply(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &mut unlocked.index,
+                entry,
+                &change,
+            )?;
             Ok(exhibit)
         })
     }
@@ -312,7 +348,11 @@ impl Vault {
 
     /// One exhibit by its mark (`AB/3`; case and spaces do not matter).
     pub fn exhibit(&mut self, mark: &str) -> Result<Exhibit> {
-        let wanted: String = mark.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let wanted: String = mark
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         self.exhibits(None)?
             .into_iter()
             .find(|e| e.mark.to_uppercase() == wanted)
@@ -331,7 +371,14 @@ impl Vault {
         let Some(sealed) = store::exhibits::thumbnail(self.store.conn(), exhibit_id)? else {
             return Ok(None);
         };
-        let body: ThumbnailBody = record::open(identity, Place { table: "thumbnails", id: exhibit_id }, &sealed)?;
+        let body: ThumbnailBody = record::open(
+            identity,
+            Place {
+                table: "thumbnails",
+                id: exhibit_id,
+            },
+            &sealed,
+        )?;
         base64::engine::general_purpose::STANDARD
             .decode(body.jpeg_base64)
             .map(Some)
@@ -343,7 +390,10 @@ impl Vault {
     pub fn original_reader(&self, exhibit: &Exhibit) -> Result<OpenReader<ChunkReader<'_>>> {
         let identity = self.identity()?;
         if exhibit.erased_at.is_some() {
-            return Err(Error::NotAllowed(format!("exhibit {} was erased", exhibit.mark)));
+            return Err(Error::NotAllowed(format!(
+                "exhibit {} was erased",
+                exhibit.mark
+            )));
         }
         OpenReader::with_identity(identity, ChunkReader::new(self.store.conn(), &exhibit.id))
             .map_err(|e| Error::Tampered(format!("exhibit {}: {e}", exhibit.mark)))
@@ -405,7 +455,10 @@ impl Vault {
     pub fn erase_exhibit(&mut self, mark: &str) -> Result<()> {
         let exhibit = self.exhibit(mark)?;
         if exhibit.erased_at.is_some() {
-            return Err(Error::NotAllowed(format!("exhibit {} was already erased", exhibit.mark)));
+            return Err(Error::NotAllowed(format!(
+                "exhibit {} was already erased",
+                exhibit.mark
+            )));
         }
         let recipient = self.recipient.clone();
         let vault_id = self.vault_id.clone();
@@ -425,15 +478,37 @@ impl Vault {
                 },
                 at: now(),
             };
-            append(tx, &recipient, &unlocked.identity, &vault_id, Some(exhibit.entry_number), &change)?;
+            append(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &vault_id,
+                Some(exhibit.entry_number),
+                &change,
+            )?;
             if let Some(event) = store::events::by_id(tx, &row.event_id)? {
-                let place = Place { table: "events", id: &event.id };
-                let mut envelope = record::open_envelope(&unlocked.identity, place, &event.payload)?;
+                let place = Place {
+                    table: "events",
+                    id: &event.id,
+                };
+                let mut envelope =
+                    record::open_envelope(&unlocked.identity, place, &event.payload)?;
                 envelope.body = None;
-                store::events::replace_payload(tx, &event.id, &record::seal_envelope(&recipient, &envelope)?)?;
+                store::events::replace_payload(
+                    tx,
+                    &event.id,
+                    &record::seal_envelope(&recipient, &envelope)?,
+                )?;
             }
             store::exhibits::delete_content(tx, &exhibit.id)?;
-            index::apply(tx, &recipient, &unlocked.identity, &mut unlocked.index, exhibit.entry_number, &change)?;
+            index::apply(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &mut unlocked.index,
+                exhibit.entry_number,
+                &change,
+            )?;
             Ok(())
         })?;
         self.store.checkpoint()

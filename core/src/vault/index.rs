@@ -48,13 +48,20 @@ fn load<'c>(
         Some(v) => Some(v),
         None => store::index::get(conn, page)?.map(|(v, _)| v),
     };
-    let fresh = matches!((cache.pages.get(&page), version), (Some((cached, _)), Some(v)) if *cached == v);
+    let fresh =
+        matches!((cache.pages.get(&page), version), (Some((cached, _)), Some(v)) if *cached == v);
     if !fresh {
         let opened = match store::index::get(conn, page)? {
             Some((v, sealed)) => {
                 let id = page.to_string();
-                let body: PageBody =
-                    record::open(identity, Place { table: "index_pages", id: &id }, &sealed)?;
+                let body: PageBody = record::open(
+                    identity,
+                    Place {
+                        table: "index_pages",
+                        id: &id,
+                    },
+                    &sealed,
+                )?;
                 if body.version != v {
                     return Err(Error::Tampered(format!(
                         "index page {page} is not the version it claims to be"
@@ -74,7 +81,11 @@ fn load<'c>(
 }
 
 /// Rebuilds one entry from its changes in the chain.
-pub(crate) fn rebuild_entry(conn: &Connection, identity: &Identity, number: u64) -> Result<Option<Entry>> {
+pub(crate) fn rebuild_entry(
+    conn: &Connection,
+    identity: &Identity,
+    number: u64,
+) -> Result<Option<Entry>> {
     let mut entry = None;
     for row in store::events::for_entry(conn, number)? {
         match super::open_change(identity, &row)? {
@@ -86,7 +97,12 @@ pub(crate) fn rebuild_entry(conn: &Connection, identity: &Identity, number: u64)
 }
 
 /// The current state of entry `number`.
-pub fn current(conn: &Connection, identity: &Identity, cache: &mut Cache, number: u64) -> Result<Entry> {
+pub fn current(
+    conn: &Connection,
+    identity: &Identity,
+    cache: &mut Cache,
+    number: u64,
+) -> Result<Entry> {
     if store::entries::id_of(conn, number)?.is_none() {
         return Err(Error::NoSuchEntry(number));
     }
@@ -101,7 +117,9 @@ pub fn current(conn: &Connection, identity: &Identity, cache: &mut Cache, number
 /// Every entry, ordered by number.
 pub fn all(conn: &Connection, identity: &Identity, cache: &mut Cache) -> Result<Vec<Entry>> {
     let versions = store::index::versions(conn)?;
-    cache.pages.retain(|p, _| versions.iter().any(|(q, _)| q == p));
+    cache
+        .pages
+        .retain(|p, _| versions.iter().any(|(q, _)| q == p));
     let mut out = Vec::new();
     for (page, version) in versions {
         let (_, entries) = load(conn, identity, cache, page, Some(version))?;
@@ -137,14 +155,27 @@ pub fn apply(
     reseal(conn, recipient, cache, page, version)
 }
 
-fn reseal(conn: &Connection, recipient: &Recipient, cache: &mut Cache, page: u64, version: u64) -> Result<()> {
+fn reseal(
+    conn: &Connection,
+    recipient: &Recipient,
+    cache: &mut Cache,
+    page: u64,
+    version: u64,
+) -> Result<()> {
     let Some((_, entries)) = cache.pages.remove(&page) else {
         return Err(Error::Tampered("index page vanished".into()));
     };
     let version = version + 1;
     let body = PageBody { version, entries };
     let id = page.to_string();
-    let sealed = record::seal(recipient, Place { table: "index_pages", id: &id }, &body)?;
+    let sealed = record::seal(
+        recipient,
+        Place {
+            table: "index_pages",
+            id: &id,
+        },
+        &body,
+    )?;
     store::index::put(conn, page, version, &sealed)?;
     cache.pages.insert(page, (version, body.entries));
     Ok(())

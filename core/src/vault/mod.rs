@@ -178,8 +178,16 @@ impl Vault {
                 seq: 0,
                 link: chain::genesis(&vault_id),
             };
-            meta::put(tx, meta::HEAD, &record::seal(&recipient, head_place(), &head)?)?;
-            meta::put(tx, meta::SETTINGS, &record::seal(&recipient, settings_place(), &settings)?)?;
+            meta::put(
+                tx,
+                meta::HEAD,
+                &record::seal(&recipient, head_place(), &head)?,
+            )?;
+            meta::put(
+                tx,
+                meta::SETTINGS,
+                &record::seal(&recipient, settings_place(), &settings)?,
+            )?;
             Ok(())
         });
         if let Err(e) = written {
@@ -208,7 +216,9 @@ impl Vault {
         let store = Store::open(path)?;
         let text = |name: &str| -> Result<String> {
             let bytes = meta::get_plain(store.conn(), name)?.ok_or_else(|| {
-                Error::NotAVault(format!("the diary is missing its {name}; it may be damaged"))
+                Error::NotAVault(format!(
+                    "the diary is missing its {name}; it may be damaged"
+                ))
             })?;
             String::from_utf8(bytes)
                 .map_err(|_| Error::NotAVault(format!("the diary's {name} is damaged")))
@@ -234,13 +244,18 @@ impl Vault {
     /// Unlocks with the passphrase. A wrong one changes nothing and waits longer
     /// each time.
     pub fn unlock(&mut self, passphrase: &SecretString) -> Result<()> {
-        let identity = self.open_identity(meta::IDENTITY_PASSPHRASE, passphrase, Error::WrongPassphrase)?;
+        let identity = self.open_identity(
+            meta::IDENTITY_PASSPHRASE,
+            passphrase,
+            Error::WrongPassphrase,
+        )?;
         self.finish_unlock(identity)
     }
 
     fn open_identity(&self, name: &str, secret: &SecretString, wrong: Error) -> Result<Identity> {
-        let sealed = meta::get(self.store.conn(), name)?
-            .ok_or_else(|| Error::NotAVault("the diary is missing its key; it may be damaged".into()))?;
+        let sealed = meta::get(self.store.conn(), name)?.ok_or_else(|| {
+            Error::NotAVault("the diary is missing its key; it may be damaged".into())
+        })?;
         match crypto::unwrap_identity(&sealed, secret) {
             Ok(identity) => {
                 if identity.recipient().to_string() != self.recipient.to_string() {
@@ -259,7 +274,9 @@ impl Vault {
             Err(UnwrapFailure::TooMuchWork) => Err(Error::NotAVault(
                 "the diary's key asks for more work than Daybook allows".into(),
             )),
-            Err(UnwrapFailure::Damaged) => Err(Error::Tampered("the diary's key is damaged".into())),
+            Err(UnwrapFailure::Damaged) => {
+                Err(Error::Tampered("the diary's key is damaged".into()))
+            }
         }
     }
 
@@ -275,7 +292,8 @@ impl Vault {
     pub fn recover(&mut self, code: &SecretString, new_passphrase: SecretString) -> Result<()> {
         check_new_passphrase(&new_passphrase)?;
         let code = crypto::normalise_recovery_code(code);
-        let identity = self.open_identity(meta::IDENTITY_RECOVERY, &code, Error::WrongRecoveryCode)?;
+        let identity =
+            self.open_identity(meta::IDENTITY_RECOVERY, &code, Error::WrongRecoveryCode)?;
         self.rewrap(&identity, &new_passphrase)?;
         self.finish_unlock(identity)
     }
@@ -283,7 +301,8 @@ impl Vault {
     /// Changes the passphrase: only the sealed copy of the key changes.
     pub fn change_passphrase(&mut self, current: &SecretString, new: SecretString) -> Result<()> {
         check_new_passphrase(&new)?;
-        let identity = self.open_identity(meta::IDENTITY_PASSPHRASE, current, Error::WrongPassphrase)?;
+        let identity =
+            self.open_identity(meta::IDENTITY_PASSPHRASE, current, Error::WrongPassphrase)?;
         self.rewrap(&identity, &new)
     }
 
@@ -323,7 +342,14 @@ impl Vault {
                     written_while_locked: true,
                 };
                 let inbox_id = record::new_id();
-                let sealed = record::seal(&recipient, Place { table: "inbox", id: &inbox_id }, &change)?;
+                let sealed = record::seal(
+                    &recipient,
+                    Place {
+                        table: "inbox",
+                        id: &inbox_id,
+                    },
+                    &change,
+                )?;
                 store::inbox::insert(tx, &inbox_id, number, &sealed)?;
                 Ok(number)
             });
@@ -415,7 +441,9 @@ impl Vault {
         self.store.write(|tx| {
             let entry = index::current(tx, &unlocked.identity, &mut unlocked.index, number)?;
             if matches!(entry.status, Status::Erased { .. }) {
-                return Err(Error::NotAllowed(format!("entry {number} was already erased")));
+                return Err(Error::NotAllowed(format!(
+                    "entry {number} was already erased"
+                )));
             }
             let earlier = store::events::for_entry(tx, number)?;
             let mut tombstones = Vec::new();
@@ -437,15 +465,32 @@ impl Vault {
                 at,
                 exhibits: tombstones,
             };
-            append(tx, &recipient, &unlocked.identity, &vault_id, Some(number), &change)?;
+            append(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &vault_id,
+                Some(number),
+                &change,
+            )?;
             for row in earlier {
-                let place = Place { table: "events", id: &row.id };
+                let place = Place {
+                    table: "events",
+                    id: &row.id,
+                };
                 let mut envelope = record::open_envelope(&unlocked.identity, place, &row.payload)?;
                 envelope.body = None;
                 let sealed = record::seal_envelope(&recipient, &envelope)?;
                 store::events::replace_payload(tx, &row.id, &sealed)?;
             }
-            index::apply(tx, &recipient, &unlocked.identity, &mut unlocked.index, number, &change)?;
+            index::apply(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &mut unlocked.index,
+                number,
+                &change,
+            )?;
             Ok(())
         })?;
         // Push the removed ciphertext out of the write-ahead log too.
@@ -457,7 +502,10 @@ impl Vault {
     /// chain and applied to the index.
     fn write_change(
         &mut self,
-        make: impl FnOnce(&rusqlite::Transaction, &mut dyn FnMut(u64) -> Result<Entry>) -> Result<Change>,
+        make: impl FnOnce(
+            &rusqlite::Transaction,
+            &mut dyn FnMut(u64) -> Result<Entry>,
+        ) -> Result<Change>,
     ) -> Result<Change> {
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         let recipient = self.recipient.clone();
@@ -470,8 +518,22 @@ impl Vault {
                 make(tx, &mut current)?
             };
             let number = change.entry_number();
-            append(tx, &recipient, &unlocked.identity, &vault_id, Some(number), &change)?;
-            index::apply(tx, &recipient, &unlocked.identity, &mut unlocked.index, number, &change)?;
+            append(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &vault_id,
+                Some(number),
+                &change,
+            )?;
+            index::apply(
+                tx,
+                &recipient,
+                &unlocked.identity,
+                &mut unlocked.index,
+                number,
+                &change,
+            )?;
             Ok(change)
         })
     }
@@ -488,17 +550,36 @@ impl Vault {
             for row in store::inbox::all(tx)? {
                 let change: Change = record::open(
                     &unlocked.identity,
-                    Place { table: "inbox", id: &row.id },
+                    Place {
+                        table: "inbox",
+                        id: &row.id,
+                    },
                     &row.payload,
                 )?;
-                if !matches!(change, Change::Created { .. }) || change.entry_number() != row.entry_number {
+                if !matches!(change, Change::Created { .. })
+                    || change.entry_number() != row.entry_number
+                {
                     return Err(Error::Tampered(format!(
                         "a note written while locked does not belong to entry {}",
                         row.entry_number
                     )));
                 }
-                append(tx, &recipient, &unlocked.identity, &vault_id, Some(row.entry_number), &change)?;
-                index::apply(tx, &recipient, &unlocked.identity, &mut unlocked.index, row.entry_number, &change)?;
+                append(
+                    tx,
+                    &recipient,
+                    &unlocked.identity,
+                    &vault_id,
+                    Some(row.entry_number),
+                    &change,
+                )?;
+                index::apply(
+                    tx,
+                    &recipient,
+                    &unlocked.identity,
+                    &mut unlocked.index,
+                    row.entry_number,
+                    &change,
+                )?;
                 store::inbox::delete(tx, row.seq)?;
             }
             Ok(())
@@ -596,7 +677,8 @@ impl Vault {
         let mut settings = settings.clone();
         settings.validate()?;
         let sealed = record::seal(&self.recipient, settings_place(), &settings)?;
-        self.store.write(|tx| meta::put(tx, meta::SETTINGS, &sealed))
+        self.store
+            .write(|tx| meta::put(tx, meta::SETTINGS, &sealed))
     }
 
     /// The diary's fingerprint: the head of the hash chain.
@@ -620,7 +702,9 @@ impl Vault {
             waiting: store::inbox::count(conn)?,
             fingerprint: None,
             unlocked: self.is_unlocked(),
-            file_bytes: std::fs::metadata(self.store.path()).map(|m| m.len()).unwrap_or(0),
+            file_bytes: std::fs::metadata(self.store.path())
+                .map(|m| m.len())
+                .unwrap_or(0),
             scrypt_work_factor: meta::get(conn, meta::IDENTITY_PASSPHRASE)?
                 .and_then(|s| crypto::work_factor(&s)),
         };
@@ -671,11 +755,17 @@ fn check_new_passphrase(passphrase: &SecretString) -> Result<()> {
 }
 
 fn head_place() -> Place<'static> {
-    Place { table: "meta", id: meta::HEAD }
+    Place {
+        table: "meta",
+        id: meta::HEAD,
+    }
 }
 
 fn settings_place() -> Place<'static> {
-    Place { table: "meta", id: meta::SETTINGS }
+    Place {
+        table: "meta",
+        id: meta::SETTINGS,
+    }
 }
 
 /// Reads the sealed chain head and checks it matches the last event.
@@ -731,14 +821,24 @@ pub(crate) fn append(
         },
     )?;
     let link = chain::link(&head.link, seq, &id, &body_sha256);
-    let head = HeadRecord { seq, link: link.clone() };
-    meta::put(tx, meta::HEAD, &record::seal(recipient, head_place(), &head)?)?;
+    let head = HeadRecord {
+        seq,
+        link: link.clone(),
+    };
+    meta::put(
+        tx,
+        meta::HEAD,
+        &record::seal(recipient, head_place(), &head)?,
+    )?;
     Ok(id)
 }
 
 /// Opens an event's change; `None` for a tombstoned (erased) event.
 pub(crate) fn open_change(identity: &Identity, row: &store::events::Row) -> Result<Option<Change>> {
-    let place = Place { table: "events", id: &row.id };
+    let place = Place {
+        table: "events",
+        id: &row.id,
+    };
     let envelope = record::open_envelope(identity, place, &row.payload)?;
     match envelope.body {
         Some(body) => record::parse_body(place, &body).map(Some),
@@ -760,7 +860,10 @@ mod tests {
 }
 
 /// Rebuilds every entry's state from the chain (for verification).
-pub(crate) fn rebuild_index(conn: &rusqlite::Connection, identity: &Identity) -> Result<Vec<Entry>> {
+pub(crate) fn rebuild_index(
+    conn: &rusqlite::Connection,
+    identity: &Identity,
+) -> Result<Vec<Entry>> {
     index::rebuild_all(conn, identity)
 }
 
