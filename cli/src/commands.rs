@@ -23,6 +23,7 @@ macro_rules! out {
         let _ = write!(std::io::stdout(), $($t)*);
     }};
 }
+use crate::export;
 use crate::secret;
 use crate::{Cli, Command, EvidenceCommand, Failure, SettingsCommand};
 
@@ -30,24 +31,24 @@ use crate::{Cli, Command, EvidenceCommand, Failure, SettingsCommand};
 /// for a real diary.
 const SCRYPT_ENV: &str = "DAYBOOK_INSECURE_SCRYPT_LOG_N";
 
-fn vault_path(cli: &Cli) -> PathBuf {
+pub fn vault_path(cli: &Cli) -> PathBuf {
     cli.vault.clone().unwrap_or_else(Vault::default_path)
 }
 
-fn unlock(cli: &Cli) -> Result<Vault> {
+pub fn unlock(cli: &Cli) -> Result<Vault> {
     let mut vault = Vault::open(&vault_path(cli))?;
     let passphrase = secret::get(cli.passphrase_file.as_deref(), "Passphrase: ")?;
     vault.unlock(&passphrase)?;
     Ok(vault)
 }
 
-fn print_json(value: &serde_json::Value) -> Result<()> {
+pub fn print_json(value: &serde_json::Value) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Crypto(e.to_string()))?;
     outln!("{text}");
     Ok(())
 }
 
-fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
+pub fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y"))
         .map_err(|_| Error::InvalidField {
@@ -154,6 +155,9 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 vault.unlock(&secret::from_file(file)?)?;
             }
             let number = vault.add(incident)?;
+            if vault.is_unlocked() {
+                export::auto_backup(&mut vault);
+            }
             if *json_output {
                 print_json(&json!({ "number": number }))?;
             } else {
@@ -251,12 +255,14 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             } else {
                 vault.amend(*number, amended)?;
                 outln!("Entry {number} amended; the earlier wording is kept.");
+                export::auto_backup(&mut vault);
             }
         }
         Command::Withdraw { number, reason } => {
             let mut vault = unlock(&cli)?;
             vault.withdraw(*number, reason)?;
             outln!("Entry {number} is withdrawn. It is kept, with your reason.");
+            export::auto_backup(&mut vault);
         }
         Command::Erase { number, yes } => {
             let mut vault = unlock(&cli)?;
@@ -274,9 +280,23 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             outln!(
                 "Entry {number} was erased. A note that it existed and when it was erased remains."
             );
+            export::auto_backup(&mut vault);
         }
-        Command::Verify { file, json } => {
+        Command::Verify {
+            file,
+            json,
+            identity,
+            handover_passphrase_file,
+        } => {
             let path = file.clone().unwrap_or_else(|| vault_path(&cli));
+            if daybook_core::bundle::sealed::looks_like_age(&path) {
+                return export::verify_handover(
+                    &path,
+                    identity.as_deref(),
+                    handover_passphrase_file.as_deref(),
+                    *json,
+                );
+            }
             let report = verify_vault(&cli, &path)?;
             if *json {
                 print_json(&serde_json::to_value(&report).unwrap_or_default())?;
@@ -373,8 +393,15 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                     attached.iter().map(output::exhibit_json).collect(),
                 ))?;
             }
+            export::auto_backup(&mut vault);
         }
         Command::Evidence(cmd) => evidence(&cli, cmd)?,
+        Command::Report { .. }
+        | Command::Handover { .. }
+        | Command::Keygen { .. }
+        | Command::EvidencePack { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. } => export::run(&cli)?,
         Command::Settings(cmd) => settings(&cli, cmd)?,
     }
     Ok(())

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod export;
 mod input;
 mod output;
 mod secret;
@@ -104,6 +105,12 @@ pub enum Command {
     Verify {
         /// A backup or handover file to check instead of the diary
         file: Option<PathBuf>,
+        /// For a handover file: your age identity file
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// For a handover file: the passphrase, in the first line of this file
+        #[arg(long, value_name = "FILE")]
+        handover_passphrase_file: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -144,6 +151,73 @@ pub enum Command {
     /// Evidence files
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Make the police-ready PDF report
+    Report {
+        /// Where to write the PDF (it is not encrypted)
+        out: PathBuf,
+        /// Only incidents on or after this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only incidents on or before this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Include withdrawn entries (marked as withdrawn)
+        #[arg(long)]
+        include_withdrawn: bool,
+        /// Leave out witnesses' names and contact details
+        #[arg(long)]
+        redact_witnesses: bool,
+        /// Leave out the pictures
+        #[arg(long)]
+        no_thumbnails: bool,
+    },
+    /// Make an encrypted handover file for a support worker, or open one
+    #[command(args_conflicts_with_subcommands = true)]
+    Handover {
+        #[command(subcommand)]
+        action: Option<HandoverCommand>,
+        /// Where to write the handover file
+        out: Option<PathBuf>,
+        /// Only incidents on or after this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only incidents on or before this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Leave out witnesses' names and contact details
+        #[arg(long)]
+        redact_witnesses: bool,
+        /// Leave out withdrawn entries
+        #[arg(long)]
+        exclude_withdrawn: bool,
+        /// Encrypt to the support worker's age public key (age1…)
+        #[arg(long, value_name = "KEY")]
+        to_key: Option<String>,
+        /// Encrypt with the passphrase in the first line of this file
+        #[arg(long, value_name = "FILE")]
+        handover_passphrase_file: Option<PathBuf>,
+        /// Make up a strong passphrase, print it once, and encrypt with it
+        #[arg(long)]
+        generate_passphrase: bool,
+    },
+    /// Make an age key pair for receiving handover files (support workers)
+    Keygen {
+        /// Where to write the secret key file
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Write the original evidence files to a folder for a police upload portal (NOT encrypted)
+    EvidencePack {
+        out_dir: PathBuf,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+    /// Copy the whole diary, still encrypted, to one file
+    Backup { out: PathBuf },
+    /// Replace the diary with a backup (the current one is kept as a dated copy)
+    Restore { file: PathBuf },
     /// Show or change settings
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -172,6 +246,25 @@ pub enum EvidenceCommand {
         mark: String,
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HandoverCommand {
+    /// Check a handover file and extract it into a folder
+    Open {
+        file: PathBuf,
+        /// The folder to extract into (new or empty)
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// Your age identity file (from `daybook keygen`)
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// The handover passphrase, in the first line of this file
+        #[arg(long, value_name = "FILE")]
+        handover_passphrase_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -33,6 +33,7 @@ pub mod names;
 pub mod pack;
 mod readme;
 pub mod records;
+pub mod sealed;
 
 pub use handover::{open, verify, Details, Opened, Report, Writer};
 pub use manifest::{FileRecord, Manifest};

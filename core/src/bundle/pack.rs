@@ -126,10 +126,10 @@ fn prepare(dir: &Path) -> Result<Written> {
 /// anything): each exhibit's original, streamed from `open_original` and checked
 /// against its recorded size and SHA-256, then `manifest.csv` and `SHA256SUMS`.
 /// Erased exhibits are skipped and listed in the summary.
-pub fn write(
+pub fn write<'r>(
     dir: &Path,
     exhibits: &[Exhibit],
-    open_original: &mut dyn FnMut(&Exhibit) -> Result<Box<dyn Read>>,
+    open_original: &mut dyn FnMut(&Exhibit) -> Result<Box<dyn Read + 'r>>,
 ) -> Result<PackSummary> {
     let mut written = prepare(dir)?;
     let mut summary = PackSummary {

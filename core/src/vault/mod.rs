@@ -5,8 +5,10 @@
 //! memory. A locked vault can still accept a new entry: it is sealed to the public
 //! key and waits in the inbox until the next unlock moves it into the hash chain.
 
+mod backup;
 mod drafts;
 mod evidence;
+mod export;
 mod index;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +28,7 @@ use crate::record::{self, Envelope, Place, RECORD_VERSION};
 use crate::settings::{self, Settings};
 use crate::store::{self, meta, Store};
 
+pub use export::{HandoverKey, HandoverOptions};
 pub use index::PAGE_ENTRIES;
 
 /// Shortest passphrase accepted for a new diary.

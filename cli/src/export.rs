@@ -1,0 +1,273 @@
+//! Commands that take things out of the vault or bring them back: report, handover,
+//! keygen, evidence pack, backup, restore, and checking a handover file.
+
+use std::io::Write;
+use std::path::Path;
+
+use daybook_core::bundle::sealed::{self, Key};
+use daybook_core::crypto::{self, Identity, Recipient};
+use daybook_core::report::{self, NoProgress};
+use daybook_core::vault::{HandoverKey, HandoverOptions, Vault};
+use daybook_core::{Error, ExposeSecret, Result};
+use serde_json::json;
+
+use crate::commands::{parse_day, print_json, unlock, vault_path};
+use crate::{secret, Cli, Command, Failure, HandoverCommand};
+
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+fn day(field: &str, text: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
+    text.as_deref().map(|d| parse_day(field, d)).transpose()
+}
+
+fn handover_key(identity: Option<&Path>, passphrase_file: Option<&Path>) -> Result<Key> {
+    match (identity, passphrase_file) {
+        (Some(path), _) => {
+            let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+                Error::File {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                }
+            })?);
+            Ok(Key::Identity(Identity::parse(&text)?))
+        }
+        (None, Some(path)) => Ok(Key::Passphrase(secret::from_file(path)?)),
+        (None, None) => Ok(Key::Passphrase(secret::prompt("Handover passphrase: ")?)),
+    }
+}
+
+pub fn verify_handover(
+    path: &Path,
+    identity: Option<&Path>,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> std::result::Result<(), Failure> {
+    let key = handover_key(identity, passphrase_file)?;
+    let report = sealed::verify(path, &key)?;
+    if json {
+        print_json(&json!({
+            "passed": report.passed,
+            "checked": report.checked,
+            "failure": report.failure,
+            "fingerprint": report.manifest.as_ref().map(|m| m.fingerprint.clone()),
+        }))?;
+    } else {
+        outln!("Checked the handover file {}:", path.display());
+        for line in &report.checked {
+            outln!("  ✓ {line}");
+        }
+        match &report.failure {
+            None => outln!("Everything holds."),
+            Some(f) => outln!("  ✗ {f}"),
+        }
+    }
+    if report.passed {
+        Ok(())
+    } else {
+        Err(Failure::VerificationFailed)
+    }
+}
+
+pub fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Report {
+            out,
+            from,
+            to,
+            include_withdrawn,
+            redact_witnesses,
+            no_thumbnails,
+        } => {
+            let options = report::Options {
+                from: day("from", from)?,
+                to: day("to", to)?,
+                include_withdrawn: *include_withdrawn,
+                redact_witnesses: *redact_witnesses,
+                thumbnails: !no_thumbnails,
+            };
+            let mut vault = unlock(cli)?;
+            let summary = vault.write_report(out, &options, &NoProgress)?;
+            outln!(
+                "Wrote the report to {}: {} pages, {} entries, {} exhibits.",
+                out.display(),
+                summary.pages,
+                summary.entries,
+                summary.exhibits
+            );
+            eprintln!("The PDF is not encrypted: keep it somewhere safe.");
+            auto_backup(&mut vault);
+        }
+        Command::Handover {
+            action:
+                Some(HandoverCommand::Open {
+                    file,
+                    into,
+                    identity,
+                    handover_passphrase_file,
+                    json,
+                }),
+            ..
+        } => {
+            let key = handover_key(identity.as_deref(), handover_passphrase_file.as_deref())?;
+            let opened = sealed::open(file, &key, into)?;
+            if *json {
+                print_json(&json!({
+                    "dir": opened.dir,
+                    "fingerprint": opened.manifest.fingerprint,
+                    "created_at": opened.manifest.created_at.to_rfc3339(),
+                    "entries": opened.entries.iter().map(|r| crate::output::entry_json(&r.entry)).collect::<Vec<_>>(),
+                    "exhibits": opened.exhibits.iter().map(crate::output::exhibit_json).collect::<Vec<_>>(),
+                }))?;
+            } else {
+                outln!("The handover file checks out: every file matches its SHA-256.");
+                outln!(
+                    "Made {} by Daybook {}; diary fingerprint {}",
+                    opened.manifest.created_at.format("%-d %B %Y %H:%M UTC"),
+                    opened.manifest.daybook_version,
+                    opened.manifest.fingerprint
+                );
+                outln!();
+                for r in &opened.entries {
+                    outln!("{}", crate::output::entry_line(&r.entry));
+                }
+                outln!();
+                for x in &opened.exhibits {
+                    outln!(
+                        "{:<8} entry {:<5} {}  sha256 {}",
+                        x.mark,
+                        x.entry_number,
+                        x.original_name,
+                        x.sha256
+                    );
+                }
+                outln!();
+                outln!(
+                    "Extracted into {} (these copies are not encrypted).",
+                    opened.dir.display()
+                );
+                if let Some(p) = opened.report_path() {
+                    outln!("The report is {}", p.display());
+                }
+            }
+        }
+        Command::Handover {
+            action: None,
+            out,
+            from,
+            to,
+            redact_witnesses,
+            exclude_withdrawn,
+            to_key,
+            handover_passphrase_file,
+            generate_passphrase,
+        } => {
+            let out = out.as_ref().ok_or_else(|| Error::InvalidField {
+                field: "out".into(),
+                message: "say where to write the handover file".into(),
+            })?;
+            let key = match (to_key, handover_passphrase_file, generate_passphrase) {
+                (Some(k), None, false) => HandoverKey::Recipient(Recipient::parse(k)?),
+                (None, Some(f), false) => HandoverKey::Passphrase(secret::from_file(f)?),
+                (None, None, true) => HandoverKey::Passphrase(crypto::generate_handover_passphrase()),
+                _ => {
+                    return Err(Error::InvalidField {
+                        field: "to-key".into(),
+                        message: "choose one of --to-key age1…, --handover-passphrase-file FILE or --generate-passphrase".into(),
+                    })
+                }
+            };
+            let options = HandoverOptions {
+                from: day("from", from)?,
+                to: day("to", to)?,
+                redact_witnesses: *redact_witnesses,
+                include_withdrawn: !exclude_withdrawn,
+                key,
+            };
+            let mut vault = unlock(cli)?;
+            let manifest = vault.write_handover(out, &options, &NoProgress)?;
+            outln!(
+                "Wrote the encrypted handover file {}: {} entries, {} exhibits.",
+                out.display(),
+                manifest.entries,
+                manifest.exhibits
+            );
+            if let (HandoverKey::Passphrase(p), true) = (&options.key, *generate_passphrase) {
+                outln!();
+                outln!("Its passphrase (tell it to the support worker separately, for example by phone):");
+                outln!();
+                outln!("    {}", p.expose_secret());
+            }
+            auto_backup(&mut vault);
+        }
+        Command::Keygen { out } => {
+            let identity = Identity::generate();
+            let public = identity.recipient().to_string();
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(out)
+                .map_err(|e| Error::File {
+                    path: out.clone(),
+                    message: e.to_string(),
+                })?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o600));
+            }
+            let text = format!(
+                "# created: {}\n# public key: {public}\n{}\n",
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                identity.dangerously_expose_text().expose_secret()
+            );
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            outln!("{public}");
+            eprintln!("Your secret key is in {}. Give the public key above (age1…) to the people who send you handover files.", out.display());
+        }
+        Command::EvidencePack { out_dir, from, to } => {
+            let mut vault = unlock(cli)?;
+            let summary = vault.write_evidence_pack(out_dir, day("from", from)?, day("to", to)?)?;
+            outln!(
+                "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
+                summary.files.len(),
+                summary.total_bytes,
+                summary.dir.display()
+            );
+            for (mark, why) in &summary.skipped {
+                outln!("Left out {mark}: {why}");
+            }
+            eprintln!("These files are NOT encrypted. Upload them, then delete the folder.");
+        }
+        Command::Backup { out } => {
+            let vault = Vault::open(&vault_path(cli))?;
+            vault.backup(out)?;
+            outln!("Backed up the diary (still encrypted) to {}", out.display());
+        }
+        Command::Restore { file } => {
+            let passphrase =
+                secret::get(cli.passphrase_file.as_deref(), "Passphrase of the backup: ")?;
+            let target = vault_path(cli);
+            let kept = Vault::restore(file, &target, &passphrase)?;
+            outln!("Restored {} from {}.", target.display(), file.display());
+            if let Some(k) = kept {
+                outln!("The diary it replaced is kept as {}", k.display());
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Makes the automatic backup, when one is set up; a failure is reported, not fatal.
+pub fn auto_backup(vault: &mut Vault) {
+    match vault.auto_backup() {
+        Ok(Some(path)) => eprintln!("Backed up to {}", path.display()),
+        Ok(None) => {}
+        Err(e) => eprintln!("daybook: the automatic backup was not made: {e}"),
+    }
+}

@@ -1,0 +1,161 @@
+//! Backups and restores. A backup is one still-sealed copy of the vault, made with
+//! SQLite's online backup while the diary may be in use. A restore checks the
+//! passphrase and verifies the backup before it touches anything, and keeps the
+//! current diary as a dated copy.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use super::{meta, Vault};
+use crate::error::{Error, Result};
+use crate::record::{self, Place};
+use crate::SecretString;
+
+/// File names of automatic backups start with this.
+const AUTO_PREFIX: &str = "daybook-backup-";
+const AUTO_SUFFIX: &str = ".daybook";
+
+#[derive(Serialize, Deserialize)]
+struct LastBackup {
+    fingerprint: String,
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+fn last_backup_place() -> Place<'static> {
+    Place {
+        table: "meta",
+        id: "last_backup",
+    }
+}
+
+impl Vault {
+    /// Makes an automatic backup into the settings' backup folder when the diary
+    /// changed since the last one, and keeps only the newest few. Returns the new
+    /// backup's path, if one was made.
+    pub fn auto_backup(&mut self) -> Result<Option<PathBuf>> {
+        let settings = self.settings()?;
+        let Some(dir) = settings.backup_dir.clone() else {
+            return Ok(None);
+        };
+        let fingerprint = self.fingerprint()?;
+        let identity = self.identity()?;
+        if let Some(sealed) = meta::get(self.store.conn(), "last_backup")? {
+            if let Ok(last) = record::open::<LastBackup>(identity, last_backup_place(), &sealed) {
+                if last.fingerprint == fingerprint {
+                    return Ok(None);
+                }
+            }
+        }
+        if !dir.is_dir() {
+            return Err(Error::file(
+                &dir,
+                "the backup folder is not there (is the USB stick plugged in?)",
+            ));
+        }
+        let name = format!(
+            "{AUTO_PREFIX}{}{AUTO_SUFFIX}",
+            Utc::now().format("%Y%m%d-%H%M%S")
+        );
+        let out = dir.join(name);
+        self.backup(&out)?;
+        let sealed = record::seal(
+            &self.recipient,
+            last_backup_place(),
+            &LastBackup { fingerprint },
+        )?;
+        self.store
+            .write(|tx| meta::put(tx, "last_backup", &sealed))?;
+        prune(&dir, settings.backups_to_keep.max(1) as usize);
+        Ok(Some(out))
+    }
+
+    /// Replaces the diary at `vault_path` with `backup`, after checking that
+    /// `passphrase` opens the backup and that it verifies. The current diary is kept
+    /// beside it as `<name>.before-restore-<time>`. Returns that copy's path.
+    pub fn restore(
+        backup: &Path,
+        vault_path: &Path,
+        passphrase: &SecretString,
+    ) -> Result<Option<PathBuf>> {
+        if !backup.is_file() {
+            return Err(Error::NoVault(backup.to_path_buf()));
+        }
+        // Work on a copy: opening may bring an older backup's schema up to date.
+        let staged = with_suffix(vault_path, ".restoring");
+        let cleanup = |p: &Path| {
+            for s in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(with_suffix(p, s));
+            }
+        };
+        cleanup(&staged);
+        if let Some(dir) = staged.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, e))?;
+        }
+        std::fs::copy(backup, &staged).map_err(|e| Error::file(backup, e))?;
+        let checked = (|| -> Result<()> {
+            let mut copy = Vault::open(&staged)?;
+            copy.unlock(passphrase)?;
+            let report = copy.verify()?;
+            if let Some(f) = report.failure {
+                return Err(Error::Tampered(format!(
+                    "the backup does not verify: {}",
+                    f.message
+                )));
+            }
+            copy.store.checkpoint()?;
+            Ok(())
+        })();
+        if let Err(e) = checked {
+            cleanup(&staged);
+            return Err(e);
+        }
+        let kept = if vault_path.exists() {
+            // Fold the current diary's log into its file before moving it.
+            if let Ok(current) = Vault::open(vault_path) {
+                current.store.checkpoint()?;
+            }
+            let kept = with_suffix(
+                vault_path,
+                &format!(".before-restore-{}", Utc::now().format("%Y%m%d-%H%M%S")),
+            );
+            std::fs::rename(vault_path, &kept).map_err(|e| Error::file(vault_path, e))?;
+            for s in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(with_suffix(vault_path, s));
+            }
+            Some(kept)
+        } else {
+            None
+        };
+        std::fs::rename(&staged, vault_path).map_err(|e| Error::file(vault_path, e))?;
+        cleanup(&staged);
+        Ok(kept)
+    }
+}
+
+/// Deletes the oldest automatic backups beyond `keep` (only files Daybook named).
+fn prune(dir: &Path, keep: usize) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut backups: Vec<PathBuf> = read
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(AUTO_PREFIX) && n.ends_with(AUTO_SUFFIX))
+        })
+        .collect();
+    backups.sort();
+    while backups.len() > keep {
+        let oldest = backups.remove(0);
+        let _ = std::fs::remove_file(oldest);
+    }
+}

@@ -1,0 +1,268 @@
+//! What leaves the vault: the report, the handover file and the evidence pack. These
+//! open records and hand them to `report` and `bundle`, which never see the vault.
+//! Output goes only to the path the person chose; a failed export removes its
+//! partial output.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+
+use super::Vault;
+use crate::bundle::{self, handover, records::EntryRecord};
+use crate::crypto::{self, SealWriter};
+use crate::entry::Status;
+use crate::error::{Error, Result};
+use crate::evidence::Exhibit;
+use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
+use crate::SecretString;
+
+/// Who can open a handover file.
+pub enum HandoverKey {
+    /// A support worker's age public key (`age1…`).
+    Recipient(crypto::Recipient),
+    /// A passphrase to pass on separately (for example by phone).
+    Passphrase(SecretString),
+}
+
+/// Choices for a handover file.
+pub struct HandoverOptions {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub redact_witnesses: bool,
+    pub include_withdrawn: bool,
+    pub key: HandoverKey,
+}
+
+/// Removes a partial output file when an export fails.
+struct Partial<'a> {
+    path: &'a Path,
+    done: bool,
+}
+
+impl Drop for Partial<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(self.path);
+        }
+    }
+}
+
+fn create(out: &Path) -> Result<File> {
+    File::create(out).map_err(|e| Error::file(out, e))
+}
+
+impl Vault {
+    /// Everything the report can show, opened.
+    pub fn report_document(&mut self) -> Result<Document> {
+        let settings = self.settings()?;
+        let entries = self.entries()?;
+        let mut report_entries = Vec::new();
+        let mut erased = Vec::new();
+        for entry in entries {
+            match entry.status {
+                Status::Erased { at } => erased.push(Tombstone {
+                    number: entry.number,
+                    recorded_at: entry.recorded_at,
+                    erased_at: at,
+                }),
+                _ => {
+                    let mut earlier = if entry.revisions > 1 {
+                        self.history(entry.number)?
+                    } else {
+                        Vec::new()
+                    };
+                    earlier.pop();
+                    report_entries.push(ReportEntry { entry, earlier });
+                }
+            }
+        }
+        Ok(Document {
+            keeper_name: settings.keeper_name.clone(),
+            responsible_name: settings.responsible_name.clone(),
+            fingerprint: self.fingerprint()?,
+            daybook_version: crate::VERSION.to_string(),
+            generated_at: Utc::now(),
+            zone: settings.display_zone(),
+            entries: report_entries,
+            exhibits: self.exhibits(None)?,
+            erased,
+        })
+    }
+
+    fn render_report(
+        &mut self,
+        options: &report::Options,
+        progress: &dyn Progress,
+        out: &mut dyn Write,
+    ) -> Result<report::Summary> {
+        let doc = self.report_document()?;
+        let this = &*self;
+        let mut thumbnails = |id: &str| this.thumbnail_of(id).ok().flatten();
+        report::render(&doc, options, &mut thumbnails, progress, out)
+    }
+
+    /// Writes the police-ready PDF report to `out`.
+    pub fn write_report(
+        &mut self,
+        out: &Path,
+        options: &report::Options,
+        progress: &dyn Progress,
+    ) -> Result<report::Summary> {
+        // Render first, so that "no entries" or a cancellation leaves no file behind.
+        let mut pdf = Vec::new();
+        let summary = self.render_report(options, progress, &mut pdf)?;
+        let mut partial = Partial {
+            path: out,
+            done: false,
+        };
+        let mut file = create(out)?;
+        file.write_all(&pdf).map_err(|e| Error::file(out, e))?;
+        file.sync_all().map_err(|e| Error::file(out, e))?;
+        partial.done = true;
+        Ok(summary)
+    }
+
+    fn in_range(
+        &self,
+        day: Option<NaiveDate>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> bool {
+        match day {
+            Some(d) => from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t),
+            None => from.is_none() && to.is_none(),
+        }
+    }
+
+    /// The entries (with every wording) and exhibits in a date range.
+    fn records_between(
+        &mut self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        include_withdrawn: bool,
+    ) -> Result<(Vec<EntryRecord>, Vec<Exhibit>)> {
+        let mut records = Vec::new();
+        for entry in self.entries()? {
+            let day = entry
+                .incident
+                .as_ref()
+                .map(|i| i.occurred.start_local().date_naive());
+            let day = day.or_else(|| {
+                (from.is_some() || to.is_some()).then(|| entry.recorded_at.date_naive())
+            });
+            if !self.in_range(day, from, to) {
+                continue;
+            }
+            if !include_withdrawn && matches!(entry.status, Status::Withdrawn { .. }) {
+                continue;
+            }
+            let revisions = self.history(entry.number)?;
+            records.push(EntryRecord { entry, revisions });
+        }
+        let numbers: std::collections::HashSet<u64> =
+            records.iter().map(|r| r.entry.number).collect();
+        let exhibits = self
+            .exhibits(None)?
+            .into_iter()
+            .filter(|x| numbers.contains(&x.entry_number))
+            .collect();
+        Ok((records, exhibits))
+    }
+
+    /// Writes an encrypted handover file: one standard age file holding a tar of the
+    /// report, entries.json, entries.csv, the originals, SHA256SUMS and a manifest.
+    pub fn write_handover(
+        &mut self,
+        out: &Path,
+        options: &HandoverOptions,
+        progress: &dyn Progress,
+    ) -> Result<bundle::Manifest> {
+        let (records, exhibits) =
+            self.records_between(options.from, options.to, options.include_withdrawn)?;
+        if records.is_empty() {
+            return Err(Error::Bundle(
+                "there are no entries to hand over for those dates".into(),
+            ));
+        }
+        let report_options = report::Options {
+            from: options.from,
+            to: options.to,
+            include_withdrawn: options.include_withdrawn,
+            redact_witnesses: options.redact_witnesses,
+            thumbnails: true,
+        };
+        let mut pdf = Vec::new();
+        let report_made = match self.render_report(&report_options, &report::NoProgress, &mut pdf) {
+            Ok(_) => true,
+            // Only erased entries in range: the handover still carries the markers.
+            Err(Error::Report(_)) => false,
+            Err(e) => return Err(e),
+        };
+        let mut partial = Partial {
+            path: out,
+            done: false,
+        };
+        let file = BufWriter::with_capacity(1024 * 1024, create(out)?);
+        let sealer = match &options.key {
+            HandoverKey::Recipient(r) => SealWriter::to_recipient(r, file)?,
+            HandoverKey::Passphrase(p) => SealWriter::to_passphrase(p, crypto::SCRYPT_LOG_N, file)?,
+        };
+        let mut writer = handover::Writer::new(sealer, Utc::now());
+        let total = exhibits.iter().filter(|x| x.erased_at.is_none()).count();
+        let mut done = 0;
+        for exhibit in exhibits.iter().filter(|x| x.erased_at.is_none()) {
+            if progress.cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let reader = self.original_reader(exhibit)?;
+            writer.add_exhibit(exhibit, reader)?;
+            done += 1;
+            progress.entries_done(done, total);
+        }
+        writer.add_entries(
+            &records,
+            &exhibits,
+            &bundle::records::Options {
+                redact_witnesses: options.redact_witnesses,
+            },
+        )?;
+        if report_made {
+            writer.add_bytes("report.pdf", &pdf)?;
+        }
+        let (sealer, manifest) = writer.finish(handover::Details {
+            fingerprint: self.fingerprint()?,
+            daybook_version: crate::VERSION.to_string(),
+        })?;
+        let file = sealer.finish()?;
+        let file = file.into_inner().map_err(|e| Error::file(out, e.error()))?;
+        file.sync_all().map_err(|e| Error::file(out, e))?;
+        partial.done = true;
+        Ok(manifest)
+    }
+
+    /// Writes an evidence pack (NOT encrypted): the originals named by exhibit mark,
+    /// manifest.csv and SHA256SUMS, for a police upload portal.
+    pub fn write_evidence_pack(
+        &mut self,
+        dir: &Path,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<bundle::pack::PackSummary> {
+        let (_, exhibits) = self.records_between(from, to, true)?;
+        if exhibits.iter().all(|x| x.erased_at.is_some()) {
+            return Err(Error::Bundle(
+                "there are no evidence files for those dates".into(),
+            ));
+        }
+        let this = &*self;
+        bundle::pack::write(
+            dir,
+            &exhibits,
+            &mut |x: &Exhibit| -> Result<Box<dyn Read + '_>> {
+                Ok(Box::new(this.original_reader(x)?))
+            },
+        )
+    }
+}
