@@ -181,12 +181,32 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                 };
             }
         }
-        Change::Erased { at, .. } => {
-            if let Some(e) = entry {
+        Change::Erased {
+            entry_id,
+            number,
+            at,
+            ..
+        } => match entry {
+            Some(e) => {
                 e.status = Status::Erased { at: *at };
                 e.incident = None;
             }
-        }
+            // Rebuilt from the chain, where the erasure emptied the earlier changes:
+            // only the tombstone is left to say the entry existed.
+            None => {
+                *entry = Some(Entry {
+                    number: *number,
+                    id: entry_id.clone(),
+                    recorded_at: *at,
+                    amended_at: None,
+                    revisions: 0,
+                    status: Status::Erased { at: *at },
+                    incident: None,
+                    exhibits: Vec::new(),
+                    written_while_locked: false,
+                })
+            }
+        },
         Change::ExhibitAdded { exhibit } => {
             if let Some(e) = entry {
                 e.exhibits.push(exhibit.mark.clone());

@@ -124,7 +124,7 @@ pub fn draw(layout: &mut Layout, period: Period, buckets: &[Bucket]) {
 
     // Scale: gridlines at 0, half and top.
     let small = Style::regular(7.0);
-    let fractions: &[f32] = if top_value % 2 == 0 {
+    let fractions: &[f32] = if top_value.is_multiple_of(2) {
         &[0.0, 0.5, 1.0]
     } else {
         &[0.0, 1.0]

@@ -88,9 +88,8 @@ pub(crate) fn rebuild_entry(
 ) -> Result<Option<Entry>> {
     let mut entry = None;
     for row in store::events::for_entry(conn, number)? {
-        match super::open_change(identity, &row)? {
-            Some(change) => chain::apply(&mut entry, &change),
-            None => {}
+        if let Some(change) = super::open_change(identity, &row)? {
+            chain::apply(&mut entry, &change);
         }
     }
     Ok(entry)

@@ -279,6 +279,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
                     height: thumb_px * 3 / 4,
                 },
                 erased_at: None,
+                duplicate_of: None,
             });
             thumbs.insert(id, thumb);
         }
@@ -307,6 +308,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
                 } else {
                     None
                 },
+                duplicate_of: None,
             });
         }
         entries.push(ReportEntry {
