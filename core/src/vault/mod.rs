@@ -849,18 +849,6 @@ pub(crate) fn open_change(identity: &Identity, row: &store::events::Row) -> Resu
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn failure_delay_grows_and_is_capped() {
-        assert_eq!(failure_delay(1), Duration::from_millis(500));
-        assert_eq!(failure_delay(2), Duration::from_secs(1));
-        assert_eq!(failure_delay(3), Duration::from_secs(2));
-        assert_eq!(failure_delay(20), FAILURE_DELAY_MAX);
-    }
-}
 
 /// Rebuilds every entry's state from the chain (for verification).
 pub(crate) fn rebuild_index(
@@ -876,4 +864,17 @@ pub(crate) fn open_exhibit_row(
     row: &store::exhibits::Row,
 ) -> Result<crate::evidence::Exhibit> {
     evidence::open_exhibit(conn, identity, row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_delay_grows_and_is_capped() {
+        assert_eq!(failure_delay(1), Duration::from_millis(500));
+        assert_eq!(failure_delay(2), Duration::from_secs(1));
+        assert_eq!(failure_delay(3), Duration::from_secs(2));
+        assert_eq!(failure_delay(20), FAILURE_DELAY_MAX);
+    }
 }

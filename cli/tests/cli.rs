@@ -1,0 +1,1098 @@
+//! The `daybook` command line, run for real as a subprocess: fields round-trip
+//! through `--json`, exit codes are the documented ones, bad input changes nothing,
+//! tampering is caught, passphrases and recovery codes behave, concurrent and killed
+//! writers lose nothing acknowledged, and the `sqlite3` + `age` recipe in
+//! docs/vault-format.md works.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::*;
+use serde_json::{json, Value};
+
+const ALL_FIELDS: &str = r#"{
+  "occurred": "2026-07-14 21:40",
+  "until": "2026-07-14 22:55",
+  "approximate": true,
+  "zone": "Europe/London",
+  "where": "Outside 14 Elm Road, Leeds",
+  "what": "He stood at the gate and said \"I'll always find you\". Zażółć gęślą jaźń.",
+  "behaviours": ["watching", "loitering", "threats"],
+  "channel": "in_person",
+  "channel_detail": "grey Ford Focus, reg YX19 ABC",
+  "who": "Mark Example, grey North Face jacket",
+  "witnesses": "Sam Neighbour, 07700 900123",
+  "children_present": true,
+  "police_date": "2026-07-15",
+  "police_reference": "WY-2026-0714-1234",
+  "police_officer": "PC 4321 Jones",
+  "response": "Called 999 and stayed inside",
+  "impact": "I could not sleep that night",
+  "fear_of_violence": true,
+  "alarm_or_distress": true,
+  "daily_life": "Stopped walking the dog after dark",
+  "order_breached": "Restraining order, 3 May 2026",
+  "risks": ["weapons", "at_home_or_work"],
+  "tags": ["gate", "night"]
+}"#;
+
+fn check_all_fields(e: &Value) {
+    assert_eq!(e["status"], "active");
+    assert_eq!(e["occurred"], "2026-07-14T21:40:00+01:00");
+    assert_eq!(e["occurred_until"], "2026-07-14T22:55:00+01:00");
+    assert_eq!(e["approximate"], true);
+    assert_eq!(e["zone"], "Europe/London");
+    assert_eq!(e["where"], "Outside 14 Elm Road, Leeds");
+    assert_eq!(
+        e["description"],
+        "He stood at the gate and said \"I'll always find you\". Zażółć gęślą jaźń."
+    );
+    assert_eq!(e["behaviours"], json!(["loitering", "watching", "threats"]));
+    let i = &e["incident"];
+    assert_eq!(i["occurred"]["start"], "2026-07-14T20:40:00Z");
+    assert_eq!(i["occurred"]["end"], "2026-07-14T21:55:00Z");
+    assert_eq!(i["occurred"]["approximate"], true);
+    assert_eq!(i["occurred"]["zone"], "Europe/London");
+    assert_eq!(i["location"], "Outside 14 Elm Road, Leeds");
+    assert_eq!(i["channel"], "in_person");
+    assert_eq!(i["channel_detail"], "grey Ford Focus, reg YX19 ABC");
+    assert_eq!(i["who"], "Mark Example, grey North Face jacket");
+    assert_eq!(i["witnesses"], "Sam Neighbour, 07700 900123");
+    assert_eq!(i["children_present"], true);
+    assert_eq!(
+        i["police"],
+        json!({"date": "2026-07-15", "reference": "WY-2026-0714-1234", "officer": "PC 4321 Jones"})
+    );
+    assert_eq!(i["response"], "Called 999 and stayed inside");
+    assert_eq!(
+        i["impact"],
+        json!({
+            "fear_of_violence": true,
+            "alarm_or_distress": true,
+            "daily_life_changes": "Stopped walking the dog after dark",
+            "notes": "I could not sleep that night"
+        })
+    );
+    assert_eq!(i["order_breached"], "Restraining order, 3 May 2026");
+    assert_eq!(i["risks"], json!(["weapons", "at_home_or_work"]));
+    assert_eq!(i["tags"], json!(["gate", "night"]));
+}
+
+#[test]
+fn every_field_round_trips_through_json() {
+    let d = Diary::new();
+    let file = d.file("incident.json", ALL_FIELDS);
+    let n = d.add(&["--json", file.to_str().unwrap()]);
+    assert_eq!(n, 1);
+    let shown = d.run(&["show", "1", "--json"]).expect(0).json();
+    assert_eq!(shown["number"], 1);
+    check_all_fields(&shown);
+    // The same through list, and after a locked add moved into the chain.
+    let run = d
+        .run_locked(&["add", "--json", file.to_str().unwrap(), "--json-output"])
+        .expect(0);
+    assert_eq!(run.json()["number"], 2);
+    let listed = d.list(&[]);
+    assert_eq!(listed.len(), 2);
+    check_all_fields(&listed[0]);
+    check_all_fields(&listed[1]);
+    assert_eq!(listed[1]["written_while_locked"], true);
+    assert_eq!(listed[0]["incident"], listed[1]["incident"]);
+    // A flag wins over the same field in the file.
+    let n = d.add(&["--json", file.to_str().unwrap(), "--who", "Someone else"]);
+    let shown = d.run(&["show", &n.to_string(), "--json"]).expect(0).json();
+    assert_eq!(shown["incident"]["who"], "Someone else");
+    // The text form shows the fields too.
+    let text = d.run(&["show", "1"]).expect(0).stdout;
+    for needle in [
+        "Outside 14 Elm Road",
+        "WY-2026-0714-1234",
+        "PC 4321 Jones",
+        "Sam Neighbour",
+        "Restraining order",
+        "gate, night",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    d.run(&["verify"]).expect(0);
+}
+
+#[test]
+fn flags_round_trip_and_amend_withdraw_erase() {
+    let d = Diary::new();
+    let n = d.add(&[
+        "--occurred",
+        "2026-11-01 20:15",
+        "--zone",
+        "Europe/London",
+        "--where",
+        "Outside work",
+        "--what",
+        "He was waiting by my car and said 'you can't hide'",
+        "--behaviour",
+        "loitering",
+        "--behaviour",
+        "threats",
+        "--risk",
+        "at_home_or_work",
+        "--channel",
+        "in_person",
+        "--children-present",
+        "no",
+        "--police-date",
+        "2026-11-02",
+        "--police-ref",
+        "REF-1",
+        "--police-officer",
+        "PC 1",
+        "--tag",
+        "car",
+    ]);
+    let e = d.run(&["show", &n.to_string(), "--json"]).expect(0).json();
+    assert_eq!(e["occurred"], "2026-11-01T20:15:00+00:00");
+    assert_eq!(e["where"], "Outside work");
+    assert_eq!(e["behaviours"], json!(["loitering", "threats"]));
+    assert_eq!(e["incident"]["risks"], json!(["at_home_or_work"]));
+    assert_eq!(e["incident"]["children_present"], false);
+    assert_eq!(e["incident"]["police"]["reference"], "REF-1");
+    assert_eq!(e["incident"]["tags"], json!(["car"]));
+    let recorded_at = e["recorded_at"].clone();
+
+    d.run(&["amend", "1", "--witnesses", "Sam (colleague)"])
+        .expect(0);
+    d.run(&["amend", "1", "--what", "Third wording"]).expect(0);
+    let h = d.run(&["history", "1", "--json"]).expect(0).json();
+    let revisions = h["revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 3);
+    assert_eq!(revisions[1]["incident"]["witnesses"], "Sam (colleague)");
+    assert_eq!(revisions[2]["incident"]["description"], "Third wording");
+    assert_eq!(revisions[2]["incident"]["witnesses"], "Sam (colleague)");
+    let saved: Vec<&str> = revisions
+        .iter()
+        .map(|r| r["saved_at"].as_str().unwrap())
+        .collect();
+    assert!(saved[0] < saved[1] && saved[1] < saved[2], "{saved:?}");
+    assert_eq!(h["entry"]["recorded_at"], recorded_at);
+    assert_eq!(h["entry"]["revisions"], 3);
+
+    d.add(&["--occurred", "2026-11-02 10:00", "--what", "second"]);
+    d.add(&["--occurred", "2026-11-03 10:00", "--what", "third"]);
+    // Withdraw needs a reason; clap refuses without one.
+    d.run(&["withdraw", "2"]).expect(2);
+    d.run(&["withdraw", "2", "--reason", " "]).expect(2);
+    d.run(&["withdraw", "2", "--reason", "I wrote this one twice"])
+        .expect(0);
+    d.run(&["amend", "2", "--what", "changed"]).expect(1);
+    // Erase needs --yes without a terminal, and then leaves a tombstone.
+    d.run(&["erase", "3"]).expect(2);
+    d.run(&["erase", "3", "--yes"]).expect(0);
+    d.run(&["amend", "3", "--what", "changed"]).expect(1);
+    let listed = d.list(&[]);
+    let statuses: Vec<_> = listed.iter().map(|e| e["status"].clone()).collect();
+    assert_eq!(
+        statuses,
+        [json!("active"), json!("withdrawn"), json!("erased")]
+    );
+    assert_eq!(listed[1]["withdrawn_reason"], "I wrote this one twice");
+    assert_eq!(listed[1]["description"], "second");
+    assert_eq!(listed[2]["description"], Value::Null);
+    assert_eq!(listed[2]["incident"], Value::Null);
+    let h = d.run(&["history", "3", "--json"]).expect(0).json();
+    assert_eq!(h["revisions"], json!([]));
+    assert!(h["changes"][0]["what"].as_str().unwrap().contains("erased"));
+    assert_eq!(
+        d.add(&["--occurred", "2026-11-04 10:00", "--what", "fourth"]),
+        4
+    );
+    d.run(&["verify"]).expect(0);
+}
+
+#[test]
+fn list_json_has_the_documented_fields_and_filters_work() {
+    let d = Diary::new();
+    d.add(&[
+        "--occurred",
+        "2026-10-01 09:00",
+        "--what",
+        "Followed me to the station",
+        "--behaviour",
+        "following",
+        "--where",
+        "Station",
+    ]);
+    d.add(&[
+        "--occurred",
+        "2026-10-15 18:30",
+        "--what",
+        "Texted twenty times",
+        "--behaviour",
+        "contacting",
+        "--tag",
+        "phone",
+    ]);
+    d.add(&[
+        "--occurred",
+        "2026-11-01 23:30",
+        "--what",
+        "Waited by my CAR",
+        "--behaviour",
+        "loitering,watching",
+    ]);
+    d.add(&[
+        "--occurred",
+        "2026-11-20 12:00",
+        "--what",
+        "Left a note",
+        "--behaviour",
+        "other",
+        "--who",
+        "the car man",
+    ]);
+    let all = d.list(&[]);
+    assert_eq!(all.len(), 4);
+    for e in &all {
+        for key in [
+            "number",
+            "id",
+            "occurred",
+            "occurred_until",
+            "approximate",
+            "zone",
+            "recorded_at",
+            "amended_at",
+            "revisions",
+            "description",
+            "where",
+            "behaviours",
+            "status",
+            "withdrawn_reason",
+            "exhibits",
+            "incident",
+        ] {
+            assert!(e.get(key).is_some(), "{key} missing from {e}");
+        }
+        assert!(e["id"].as_str().unwrap().len() >= 16);
+        assert!(e["recorded_at"].as_str().unwrap().starts_with("20"));
+        assert!(e["behaviours"].is_array());
+    }
+    assert_eq!(all[2]["behaviours"], json!(["loitering", "watching"]));
+    assert_eq!(all[2]["occurred"], "2026-11-01T23:30:00+00:00");
+
+    assert_eq!(d.numbers(&["--from", "2026-10-15"]), [2, 3, 4]);
+    assert_eq!(d.numbers(&["--to", "2026-10-15"]), [1, 2]);
+    assert_eq!(
+        d.numbers(&["--from", "2026-10-02", "--to", "2026-11-01"]),
+        [2, 3]
+    );
+    assert_eq!(d.numbers(&["--behaviour", "loitering"]), [3]);
+    assert_eq!(
+        d.numbers(&["--behaviour", "following", "--behaviour", "other"]),
+        [1, 4]
+    );
+    assert_eq!(d.numbers(&["--search", "car"]), [3, 4]);
+    assert_eq!(d.numbers(&["--search", "PHONE"]), [2]);
+    assert_eq!(
+        d.numbers(&["--search", "nothing like this"]),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        d.numbers(&[
+            "--from",
+            "2026-10-01",
+            "--behaviour",
+            "watching",
+            "--search",
+            "car"
+        ]),
+        [3]
+    );
+    let text = d.run(&["list", "--search", "car"]).expect(0).stdout;
+    assert!(text.contains("2 entries"), "{text}");
+    d.run(&["list", "--from", "yesterday"]).expect(2);
+    let bad = d.run(&["list", "--behaviour", "stalking"]).expect(2);
+    assert!(bad.stderr.contains("following"), "{}", bad.stderr);
+}
+
+#[test]
+fn bad_input_exits_2_and_changes_nothing() {
+    let d = Diary::new();
+    d.add(&["--occurred", "2026-11-01 20:15", "--what", "one"]);
+    let before = d.settled_bytes();
+    let info_before = d.info();
+
+    // The clocks went forward: 01:30 did not happen in London.
+    let run = d
+        .run(&[
+            "add",
+            "--occurred",
+            "2026-03-29 01:30",
+            "--zone",
+            "Europe/London",
+            "--what",
+            "x",
+        ])
+        .expect(2);
+    assert!(run.stderr.contains("did not happen"), "{}", run.stderr);
+    assert!(run.stderr.contains("02:30"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    // Locked, too.
+    let run = d
+        .run_locked(&[
+            "add",
+            "--occurred",
+            "2026-03-29 01:30",
+            "--zone",
+            "Europe/London",
+            "--what",
+            "x",
+        ])
+        .expect(2);
+    assert!(run.stderr.contains("did not happen"), "{}", run.stderr);
+
+    let run = d
+        .run(&[
+            "add",
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            "x",
+            "--behaviour",
+            "stalking",
+        ])
+        .expect(2);
+    for key in [
+        "following",
+        "contacting",
+        "publishing",
+        "monitoring",
+        "loitering",
+        "interfering",
+        "watching",
+        "threats",
+        "violence",
+        "order_breach",
+        "other",
+    ] {
+        assert!(run.stderr.contains(key), "{key} not listed: {}", run.stderr);
+    }
+    let run = d
+        .run(&["add", "--occurred", "last tuesday", "--what", "x"])
+        .expect(2);
+    assert!(run.stderr.contains("2026-11-01 20:15"), "{}", run.stderr);
+    assert!(run.stderr.contains("01/11/2026 20:15"), "{}", run.stderr);
+    d.run(&["add", "--occurred", "2026-11-01 20:15"]).expect(2);
+    d.run(&["add", "--what", "no date"]).expect(2);
+    d.run(&[
+        "add",
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "x",
+        "--risk",
+        "nope",
+    ])
+    .expect(2);
+    d.run(&[
+        "add",
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "x",
+        "--channel",
+        "pigeon",
+    ])
+    .expect(2);
+    d.run(&[
+        "add",
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "x",
+        "--children-present",
+        "maybe",
+    ])
+    .expect(2);
+    d.run(&[
+        "add",
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "x",
+        "--police-date",
+        "soon",
+    ])
+    .expect(2);
+    d.run(&[
+        "add",
+        "--occurred",
+        "2026-11-01 20:15",
+        "--until",
+        "2026-11-01 19:00",
+        "--what",
+        "x",
+    ])
+    .expect(2);
+    let bad_json = d.file(
+        "bad.json",
+        r#"{"what": "x", "occurred": "2026-11-01", "colour": "red"}"#,
+    );
+    d.run(&["add", "--json", bad_json.to_str().unwrap()])
+        .expect(2);
+    d.run(&[
+        "add",
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "x",
+        "--zone",
+        "Mars/Olympus",
+    ])
+    .expect(2);
+    d.run(&["amend", "1", "--behaviour", "nope"]).expect(2);
+    d.run(&["no-such-command"]).expect(2);
+    d.run(&["show", "one"]).expect(2);
+    // Exit 1: a well-formed request that cannot be done.
+    let run = d.run(&["show", "99"]).expect(1);
+    assert!(run.stderr.contains("no entry number 99"), "{}", run.stderr);
+    d.run(&["init"]).expect(1);
+
+    assert_eq!(d.settled_bytes(), before, "bad input changed the file");
+    let info_after = d.info();
+    assert_eq!(info_after["entries"], info_before["entries"]);
+    assert_eq!(info_after["fingerprint"], info_before["fingerprint"]);
+    assert_eq!(
+        d.add(&["--occurred", "2026-11-02 20:15", "--what", "two"]),
+        2
+    );
+}
+
+#[test]
+fn the_repeated_hour_is_stored_as_the_first() {
+    let d = Diary::new();
+    let n = d.add(&[
+        "--occurred",
+        "2026-10-25 01:30",
+        "--zone",
+        "Europe/London",
+        "--what",
+        "clocks went back",
+    ]);
+    let e = d.run(&["show", &n.to_string(), "--json"]).expect(0).json();
+    assert_eq!(e["incident"]["occurred"]["start"], "2026-10-25T00:30:00Z");
+    assert_eq!(e["occurred"], "2026-10-25T01:30:00+01:00");
+    let n = d.add(&[
+        "--occurred",
+        "2026-10-25T01:30+00:00",
+        "--zone",
+        "Europe/London",
+        "--what",
+        "the second",
+    ]);
+    let e = d.run(&["show", &n.to_string(), "--json"]).expect(0).json();
+    assert_eq!(e["incident"]["occurred"]["start"], "2026-10-25T01:30:00Z");
+}
+
+#[test]
+fn a_wrong_passphrase_exits_3_and_changes_nothing() {
+    let d = Diary::new();
+    d.add(&["--occurred", "2026-11-01 20:15", "--what", "one"]);
+    d.run_locked(&["add", "--occurred", "2026-11-02 20:15", "--what", "waiting"])
+        .expect(0);
+    let before = d.settled_bytes();
+    let wrong = d.file("wrong.txt", "correct horse battery stapler\n");
+    let new_pass = d.file("new.txt", "a perfectly good new passphrase\n");
+    let new_pass = new_pass.to_str().unwrap();
+    for args in [
+        &["list"][..],
+        &["show", "1"],
+        &["verify"],
+        &["info"],
+        &["add", "--occurred", "2026-11-01 20:15", "--what", "x"],
+        &["amend", "1", "--what", "x"],
+        &["withdraw", "1", "--reason", "x"],
+        &["erase", "1", "--yes"],
+        &["passwd", "--new-passphrase-file", new_pass],
+    ] {
+        let run = d.run_with(&wrong, args).expect(3);
+        assert!(
+            run.stderr
+                .contains("that passphrase does not open this diary"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
+    assert_eq!(
+        d.settled_bytes(),
+        before,
+        "a wrong passphrase changed the file"
+    );
+    assert_eq!(d.numbers(&[]), [1, 2]);
+}
+
+#[test]
+fn recovery_code_and_passphrase_change() {
+    let d = Diary::new();
+    for i in 1..=3 {
+        d.add(&[
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            &format!("entry {i}"),
+        ]);
+    }
+    let entries = d.list(&[]);
+    let fingerprint = d.info()["fingerprint"].clone();
+    assert!(fingerprint.as_str().unwrap().len() == 64);
+
+    // passwd: only the key's wrapping changes.
+    let new1 = d.file("new1.txt", "the first new passphrase\n");
+    d.run(&["passwd", "--new-passphrase-file", new1.to_str().unwrap()])
+        .expect(0);
+    d.run(&["list"]).expect(3);
+    assert_eq!(
+        d.run_with(&new1, &["list", "--json"]).expect(0).json(),
+        json!(entries)
+    );
+    let info = d.run_with(&new1, &["info", "--json"]).expect(0).json();
+    assert_eq!(info["fingerprint"], fingerprint);
+    let short = d.file("short.txt", "short\n");
+    d.run_with(
+        &new1,
+        &["passwd", "--new-passphrase-file", short.to_str().unwrap()],
+    )
+    .expect(2);
+
+    // recover: a wrong code is exit 3 and changes nothing.
+    let new2 = d.file("new2.txt", "the recovered passphrase\n");
+    let wrong_code = d.file("wrong-code.txt", "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA\n");
+    let run = d
+        .run_locked(&[
+            "recover",
+            "--recovery-code-file",
+            wrong_code.to_str().unwrap(),
+            "--new-passphrase-file",
+            new2.to_str().unwrap(),
+        ])
+        .expect(3);
+    assert!(run.stderr.contains("recovery code"), "{}", run.stderr);
+    d.run_with(&new2, &["list"]).expect(3);
+    d.run_with(&new1, &["list"]).expect(0);
+
+    // The code typed in lower case with spaces works.
+    let typed = d.code.to_lowercase().replace('-', " ");
+    let code_file = d.file("code.txt", &format!("{typed}\n"));
+    d.run_locked(&[
+        "recover",
+        "--recovery-code-file",
+        code_file.to_str().unwrap(),
+        "--new-passphrase-file",
+        new2.to_str().unwrap(),
+    ])
+    .expect(0);
+    d.run_with(&new1, &["list"]).expect(3);
+    d.run(&["list"]).expect(3);
+    assert_eq!(
+        d.run_with(&new2, &["list", "--json"]).expect(0).json(),
+        json!(entries)
+    );
+    // And still works afterwards, exactly as shown.
+    let exact = d.file("exact.txt", &format!("{}\n", d.code));
+    let new3 = d.file("new3.txt", "a third passphrase\n");
+    d.run_locked(&[
+        "recover",
+        "--recovery-code-file",
+        exact.to_str().unwrap(),
+        "--new-passphrase-file",
+        new3.to_str().unwrap(),
+    ])
+    .expect(0);
+    d.run_with(&new2, &["list"]).expect(3);
+    let info = d.run_with(&new3, &["info", "--json"]).expect(0).json();
+    assert_eq!(info["fingerprint"], fingerprint);
+    d.run_with(&new3, &["verify"]).expect(0);
+}
+
+#[test]
+fn verify_exits_4_on_a_tampered_diary_and_names_the_entry() {
+    let d = Diary::new();
+    for i in 1..=4 {
+        d.add(&[
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            &format!("entry {i}"),
+        ]);
+    }
+    let good = d.run(&["verify"]).expect(0);
+    assert!(good.stdout.contains("Everything holds"), "{}", good.stdout);
+    let report = d.run(&["verify", "--json"]).expect(0).json();
+    assert_eq!(report["failure"], Value::Null);
+    assert_eq!(report["fingerprint"], d.info()["fingerprint"]);
+
+    let conn = rusqlite::Connection::open(&d.path).unwrap();
+    let (seq, mut payload): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT seq, payload FROM events WHERE entry_number = 3 ORDER BY seq LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let i = payload.len() - 5;
+    payload[i] ^= 0x01;
+    conn.execute(
+        "UPDATE events SET payload = ?2 WHERE seq = ?1",
+        rusqlite::params![seq, payload],
+    )
+    .unwrap();
+    drop(conn);
+    let bad = d.run(&["verify"]).expect(4);
+    assert!(bad.stdout.contains("entry 3"), "{}", bad.stdout);
+    assert!(!bad.stdout.contains("Everything holds"));
+    let report = d.run(&["verify", "--json"]).expect(4).json();
+    assert_eq!(report["failure"]["entry"], 3);
+    assert_eq!(report["fingerprint"], Value::Null);
+
+    // A backup of a tampered diary fails the same way, a backup of a good one passes.
+    let other = Diary::new();
+    other.add(&["--occurred", "2026-11-01 20:15", "--what", "fine"]);
+    let copy = other.dir.path().join("copy.daybook");
+    std::fs::write(&copy, other.settled_bytes()).unwrap();
+    other.run(&["verify", copy.to_str().unwrap()]).expect(0);
+}
+
+#[test]
+fn info_json_shows_no_secrets() {
+    let d = Diary::new();
+    d.add(&[
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "a private sentence",
+    ]);
+    let run = d.run(&["info", "--json"]).expect(0);
+    let info = run.json();
+    assert_eq!(info["schema_version"], 2);
+    assert_eq!(info["entries"], 1);
+    assert_eq!(info["unlocked"], true);
+    assert_eq!(info["scrypt_work_factor"], 10);
+    let fp = info["fingerprint"].as_str().unwrap();
+    assert_eq!(fp.len(), 64);
+    assert!(fp.chars().all(|c| c.is_ascii_hexdigit()));
+    let text = d.run(&["info"]).expect(0);
+    let locked = d.run_locked(&["info", "--json", "--locked"]).expect(0);
+    assert_eq!(locked.json()["fingerprint"], Value::Null);
+    for out in [&run.stdout, &run.stderr, &text.stdout, &locked.stdout] {
+        assert!(!out.to_uppercase().contains("AGE-SECRET-KEY"), "{out}");
+        assert!(!out.contains(PASS));
+        assert!(!out.contains(&d.code));
+        assert!(!out.contains("a private sentence"));
+    }
+    assert!(
+        text.stdout.contains("Schema version:   2"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains(fp), "{}", text.stdout);
+}
+
+#[test]
+fn two_processes_adding_at_once_lose_nothing() {
+    let d = Diary::new();
+    let path = d.path.clone();
+    let pass_file = d.pass_file.clone();
+    let writers: Vec<_> = [true, false]
+        .into_iter()
+        .enumerate()
+        .map(|(w, unlocked)| {
+            let path = path.clone();
+            let pass_file = pass_file.clone();
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|i| {
+                        let mut cmd = command(&path);
+                        if unlocked {
+                            cmd.arg("--passphrase-file").arg(&pass_file);
+                        }
+                        let what = format!("writer {w} note {i}");
+                        let run = Run::from_output(
+                            cmd.args(["add", "--occurred", "2026-11-01 20:15", "--what", &what])
+                                .output()
+                                .unwrap(),
+                        )
+                        .expect(0);
+                        (what, run.stdout.trim().parse::<u64>().unwrap())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let added: Vec<(String, u64)> = writers
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    let numbers: BTreeSet<u64> = added.iter().map(|(_, n)| *n).collect();
+    assert_eq!(numbers, (1..=100).collect::<BTreeSet<_>>());
+    let listed = d.list(&[]);
+    assert_eq!(listed.len(), 100);
+    for (what, n) in &added {
+        assert_eq!(
+            listed[(*n - 1) as usize]["description"],
+            json!(what),
+            "entry {n}"
+        );
+    }
+    let locked = listed
+        .iter()
+        .filter(|e| e["written_while_locked"] == true)
+        .count();
+    assert_eq!(locked, 50);
+    d.run(&["verify"]).expect(0);
+}
+
+/// A small pseudo-random sequence (no dependency needed for this).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+}
+
+#[test]
+fn killed_writers_lose_nothing_acknowledged() {
+    let d = Diary::new();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|t| t.as_nanos() as u64)
+        .unwrap_or(1);
+    eprintln!("seed {seed}");
+    let mut rng = Lcg(seed);
+    // Kill at random moments of a whole run: 0–50 ms, or up to a little longer than
+    // an add takes here when that is longer (a debug build on a busy machine).
+    let started = std::time::Instant::now();
+    let first = d.add(&["--occurred", "2026-11-01 20:15", "--what", "attempt -1"]);
+    let window = (started.elapsed().as_millis() as u64 * 6 / 5).max(50);
+    let mut acknowledged = vec![(first, "attempt -1".to_string())];
+    let mut killed = 0;
+    for i in 0..30 {
+        let mut cmd = command(&d.path);
+        // Alternate: half unlocked (into the chain), half locked (into the inbox).
+        if i % 2 == 0 {
+            cmd.arg("--passphrase-file").arg(&d.pass_file);
+        }
+        let what = format!("attempt {i}");
+        let mut child = cmd
+            .args(["add", "--occurred", "2026-11-01 20:15", "--what", &what])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.next(window + 1)));
+        let _ = child.kill(); // SIGKILL; harmless if it already finished
+        let out = child.wait_with_output().unwrap();
+        if std::os::unix::process::ExitStatusExt::signal(&out.status) == Some(9) {
+            killed += 1;
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if let Ok(n) = stdout.trim().parse::<u64>() {
+            acknowledged.push((n, what));
+        }
+    }
+    eprintln!(
+        "kill window {window} ms: {} acknowledged, {killed} killed by SIGKILL",
+        acknowledged.len()
+    );
+    assert!(
+        killed > 0,
+        "no add was ever killed; the test proved nothing"
+    );
+    let listed = d.list(&[]);
+    for (n, what) in &acknowledged {
+        let e = listed
+            .iter()
+            .find(|e| e["number"] == *n)
+            .unwrap_or_else(|| panic!("acknowledged entry {n} is lost"));
+        assert_eq!(e["description"], json!(what));
+    }
+    let numbers: Vec<u64> = listed
+        .iter()
+        .map(|e| e["number"].as_u64().unwrap())
+        .collect();
+    let distinct: BTreeSet<u64> = numbers.iter().copied().collect();
+    assert_eq!(distinct.len(), numbers.len());
+    d.run(&["verify"]).expect(0);
+    // It still works after all that.
+    let n = d.add(&[
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "after the storm",
+    ]);
+    assert!(n > numbers.iter().copied().max().unwrap_or(0));
+    d.run(&["verify"]).expect(0);
+}
+
+// ---------------------------------------------------------------------------
+// The recipe in docs/vault-format.md, run for real with sqlite3 and age.
+
+/// Drives a shell script through a pseudo-terminal (Debian's `age` reads
+/// passphrases only from a terminal), answering every passphrase prompt.
+const PTY_DRIVER: &str = r#"
+import os, pty, sys
+answer, script, cwd = sys.argv[1], sys.argv[2], sys.argv[3]
+pid, fd = pty.fork()
+if pid == 0:
+    os.chdir(cwd)
+    os.execvp("bash", ["bash", "-euo", "pipefail", "-c", script])
+buf = b""
+asked = 0
+while True:
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    buf += data
+    if buf.lower().count(b"passphrase:") > asked:
+        asked += 1
+        os.write(fd, answer.encode() + b"\n")
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(buf)
+sys.stderr.write("prompts answered: %d\n" % asked)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+
+fn have(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// The `sh` blocks of docs/vault-format.md under the heading that starts with `heading`.
+fn recipe(heading: &str) -> String {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/vault-format.md"),
+    )
+    .unwrap();
+    let mut out = String::new();
+    let mut in_section = false;
+    let mut in_block = false;
+    for line in doc.lines() {
+        if !in_block && line.starts_with('#') {
+            in_section = line.trim_start_matches('#').trim().starts_with(heading);
+            continue;
+        }
+        if in_section && line.trim() == "```sh" {
+            in_block = true;
+            continue;
+        }
+        if in_block && line.trim() == "```" {
+            in_block = false;
+            continue;
+        }
+        if in_block {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(!out.is_empty(), "no sh block under '{heading}'");
+    out
+}
+
+/// Runs a recipe in `dir` through a pseudo-terminal; returns (exit code, output).
+fn run_recipe(dir: &Path, answer: &str, script: &str) -> (i32, String) {
+    let out = std::process::Command::new("python3")
+        .args(["-c", PTY_DRIVER, answer, script])
+        .arg(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn the_sqlite3_and_age_recipe_reads_the_diary() {
+    for tool in ["sqlite3", "age", "python3", "bash", "sha256sum"] {
+        if !have(tool) {
+            eprintln!("SKIPPED: `{tool}` is not installed; the recipe test needs it");
+            return;
+        }
+    }
+    let d = Diary::new();
+    d.add(&["--occurred", "2026-11-01 20:15", "--what", "first"]);
+    d.add(&[
+        "--occurred",
+        "2026-11-02 20:15",
+        "--what",
+        "second, to be erased",
+    ]);
+    let description = "He left a bunch of dead roses on the doorstep with a card saying 'soon'";
+    d.add(&[
+        "--occurred",
+        "2026-11-03 07:10",
+        "--what",
+        description,
+        "--where",
+        "My doorstep",
+    ]);
+    d.run(&["amend", "3", "--witnesses", "Mrs Okafor next door"])
+        .expect(0);
+    // An evidence file of three chunks (chunks are 1 MiB), not a multiple of 64 KiB.
+    let mut original = Vec::with_capacity(2_500_000);
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    while original.len() < 2_500_123 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        original.push((x >> 24) as u8);
+    }
+    let evidence = d.dir.path().join("roses.bin");
+    std::fs::write(&evidence, &original).unwrap();
+    d.run(&["attach", "3", evidence.to_str().unwrap(), "--how", "photo"])
+        .expect(0);
+    d.run(&["erase", "2", "--yes"]).expect(0);
+    let fingerprint = d.info()["fingerprint"].as_str().unwrap().to_string();
+
+    // A copy, in a folder of its own, as the recipe asks.
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("diary.daybook"), d.settled_bytes()).unwrap();
+    let chunks: i64 = rusqlite::Connection::open(work.path().join("diary.daybook"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM exhibit_chunks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(chunks, 3);
+
+    // 1. The key, with the passphrase.
+    let (code, out) = run_recipe(work.path(), PASS, &recipe("1. Your key"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("prompts answered: 1"), "{out}");
+    let key = std::fs::read_to_string(work.path().join("identity.txt")).unwrap();
+    assert!(key.trim().starts_with("AGE-SECRET-KEY-1"), "not a key");
+
+    // 2. Entry 3, every wording.
+    let (code, out) = run_recipe(work.path(), PASS, &recipe("2. One entry"));
+    assert_eq!(code, 0, "{out}");
+    let envelopes: Vec<Value> = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l.trim()).ok())
+        .filter(Value::is_object) // sqlite3 also prints the bytes written
+        .collect();
+    assert_eq!(
+        envelopes.len(),
+        3,
+        "created, amended, exhibit_added:\n{out}"
+    );
+    let bodies: Vec<&Value> = envelopes.iter().map(|e| &e["body"]).collect();
+    let created = bodies
+        .iter()
+        .find(|b| b["kind"] == "created" && b["number"] == 3)
+        .unwrap_or_else(|| panic!("no created change of entry 3 in:\n{out}"));
+    assert_eq!(created["incident"]["description"], description);
+    assert_eq!(created["incident"]["location"], "My doorstep");
+    let amended = bodies
+        .iter()
+        .find(|b| b["kind"] == "amended")
+        .unwrap_or_else(|| panic!("no amendment in:\n{out}"));
+    assert_eq!(amended["incident"]["witnesses"], "Mrs Okafor next door");
+    assert_eq!(amended["incident"]["description"], description);
+    let added = bodies
+        .iter()
+        .find(|b| b["kind"] == "exhibit_added")
+        .unwrap_or_else(|| panic!("no exhibit in:\n{out}"));
+    assert!(envelopes
+        .iter()
+        .all(|e| e["table"] == "events" && e["entry"] == 3));
+    // Every entry at once: the erased entry's words are gone, its tombstone is there.
+    let all = std::fs::read_to_string(work.path().join("all-changes.json")).unwrap();
+    assert!(all.contains(description));
+    assert!(!all.contains("to be erased"));
+    assert!(all.contains("\"kind\":\"erased\""));
+    assert!(all.contains("\"body\":null"));
+
+    // 3. The evidence file, byte for byte.
+    let (code, out) = run_recipe(work.path(), PASS, &recipe("3. An evidence file"));
+    assert_eq!(code, 0, "{out}");
+    let recovered = std::fs::read(work.path().join("exhibit.bin")).unwrap();
+    assert!(recovered == original, "the recovered evidence file differs");
+    let sha = added["exhibit"]["sha256"].as_str().unwrap();
+    assert!(
+        out.contains(sha),
+        "sha256sum printed something else:\n{out}"
+    );
+    assert_eq!(added["exhibit"]["original_name"], "roses.bin");
+    // The one-line xxd variant gives the same file.
+    if have("xxd") {
+        let id: String = rusqlite::Connection::open(work.path().join("diary.daybook"))
+            .unwrap()
+            .query_row(
+                "SELECT id FROM exhibits WHERE entry_number=3 ORDER BY sequence LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let script = format!(
+            "sqlite3 diary.daybook \"SELECT hex(bytes) FROM exhibit_chunks WHERE exhibit_id='{id}' ORDER BY idx\" | xxd -r -p > exhibit2.age\n\
+             age -d -i identity.txt -o exhibit2.bin exhibit2.age"
+        );
+        let (code, out) = run_recipe(work.path(), PASS, &script);
+        assert_eq!(code, 0, "{out}");
+        assert!(std::fs::read(work.path().join("exhibit2.bin")).unwrap() == original);
+    }
+
+    // 5. The chain by hand gives the fingerprint Daybook shows.
+    let (code, out) = run_recipe(work.path(), PASS, &recipe("5. Checking the chain"));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("fingerprint: {fingerprint}")),
+        "{out}"
+    );
+
+    // 4. The recovery code, typed as shown, opens the key too.
+    std::fs::remove_file(work.path().join("identity.txt")).unwrap();
+    let (code, out) = run_recipe(work.path(), &d.code, &recipe("4. With the recovery code"));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("identity.txt")).unwrap(),
+        key
+    );
+
+    // The hand check notices tampering: move entry 1's change into entry 3's row.
+    let conn = rusqlite::Connection::open(work.path().join("diary.daybook")).unwrap();
+    conn.execute(
+        "UPDATE events SET payload = (SELECT payload FROM events WHERE seq = 1) WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let (code, out) = run_recipe(work.path(), PASS, &recipe("5. Checking the chain"));
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("change 3"), "{out}");
+
+    // A wrong passphrase gets nothing.
+    std::fs::remove_file(work.path().join("identity.txt")).unwrap();
+    let (code, _) = run_recipe(work.path(), "not the passphrase", &recipe("1. Your key"));
+    assert_ne!(code, 0);
+    assert!(
+        !work.path().join("identity.txt").exists() || {
+            let t = std::fs::read_to_string(work.path().join("identity.txt")).unwrap_or_default();
+            !t.contains("AGE-SECRET-KEY")
+        }
+    );
+}
