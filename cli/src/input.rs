@@ -29,6 +29,9 @@ pub struct IncidentArgs {
     /// Where it happened
     #[arg(long = "where", value_name = "PLACE")]
     pub location: Option<String>,
+    /// Position, as decimal degrees "LAT,LON" (e.g. from a photo)
+    #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
+    pub coordinates: Option<String>,
     /// What happened, with exact words quoted
     #[arg(long = "what", value_name = "TEXT")]
     pub description: Option<String>,
@@ -100,6 +103,7 @@ struct JsonFields {
     location: Option<String>,
     #[serde(rename = "what", alias = "description")]
     description: Option<String>,
+    coordinates: Option<serde_json::Value>,
     #[serde(alias = "behaviour")]
     behaviours: Vec<String>,
     channel: Option<String>,
@@ -173,6 +177,27 @@ impl IncidentArgs {
         pick(&mut a.until, j.until);
         pick(&mut a.zone, j.zone);
         pick(&mut a.location, j.location);
+        if a.coordinates.is_none() {
+            a.coordinates = match j.coordinates {
+                Some(serde_json::Value::String(t)) => Some(t),
+                Some(serde_json::Value::Object(m)) => match (m.get("lat"), m.get("lon")) {
+                    (Some(lat), Some(lon)) => Some(format!("{lat},{lon}")),
+                    _ => {
+                        return Err(invalid(
+                            "coordinates",
+                            "give them as {\"lat\": …, \"lon\": …}",
+                        ))
+                    }
+                },
+                Some(serde_json::Value::Null) | None => None,
+                Some(other) => {
+                    return Err(invalid(
+                        "coordinates",
+                        format!("{other} should be \"LAT,LON\""),
+                    ))
+                }
+            };
+        }
         pick(&mut a.description, j.description);
         pick(&mut a.channel, j.channel);
         pick(&mut a.channel_detail, j.channel_detail);
@@ -300,6 +325,33 @@ impl IncidentArgs {
         set(&mut incident.impact.notes, &self.impact);
         set(&mut incident.impact.daily_life_changes, &self.daily_life);
         set(&mut incident.order_breached, &self.order_breached);
+        if let Some(c) = &self.coordinates {
+            incident.coordinates = if c.trim().is_empty() {
+                None
+            } else {
+                let parts: Vec<f64> = c
+                    .split(',')
+                    .map(|p| p.trim().parse::<f64>())
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(|_| {
+                        invalid(
+                            "coordinates",
+                            format!("'{c}' should be two numbers, LAT,LON"),
+                        )
+                    })?;
+                match parts[..] {
+                    [lat, lon] if lat.is_finite() && lon.is_finite() => {
+                        Some(incident::Coordinates { lat, lon })
+                    }
+                    _ => {
+                        return Err(invalid(
+                            "coordinates",
+                            format!("'{c}' should be two numbers, LAT,LON"),
+                        ))
+                    }
+                }
+            };
+        }
         if let Some(c) = &self.channel {
             incident.channel = if c.trim().is_empty() {
                 None
