@@ -89,6 +89,8 @@ pub enum Change {
         entry_id: String,
         number: u64,
         at: DateTime<Utc>,
+        /// When the entry was first recorded (its other records are emptied).
+        recorded_at: DateTime<Utc>,
         #[serde(default)]
         exhibits: Vec<ExhibitTombstone>,
     },
@@ -185,11 +187,15 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
             entry_id,
             number,
             at,
-            ..
+            recorded_at,
+            exhibits,
         } => match entry {
             Some(e) => {
                 e.status = Status::Erased { at: *at };
                 e.incident = None;
+                for t in exhibits {
+                    keep_mark(&mut e.exhibits, &t.mark);
+                }
             }
             // Rebuilt from the chain, where the erasure emptied the earlier changes:
             // only the tombstone is left to say the entry existed.
@@ -197,12 +203,18 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                 *entry = Some(Entry {
                     number: *number,
                     id: entry_id.clone(),
-                    recorded_at: *at,
+                    recorded_at: *recorded_at,
                     amended_at: None,
                     revisions: 0,
                     status: Status::Erased { at: *at },
                     incident: None,
-                    exhibits: Vec::new(),
+                    exhibits: {
+                        let mut marks = Vec::new();
+                        for t in exhibits {
+                            keep_mark(&mut marks, &t.mark);
+                        }
+                        marks
+                    },
                     written_while_locked: false,
                 })
             }
@@ -212,8 +224,28 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                 e.exhibits.push(exhibit.mark.clone());
             }
         }
-        Change::ExhibitErased { .. } => {}
+        Change::ExhibitErased { tombstone, .. } => {
+            // The exhibit's own record is emptied by the erasure, so the mark comes
+            // from the tombstone: the live index and a rebuild from the chain agree.
+            if let Some(e) = entry {
+                keep_mark(&mut e.exhibits, &tombstone.mark);
+            }
+        }
     }
+}
+
+/// Adds an exhibit mark to a list if missing, keeping marks in sequence order.
+fn keep_mark(marks: &mut Vec<String>, mark: &str) {
+    if marks.iter().any(|m| m == mark) {
+        return;
+    }
+    marks.push(mark.to_string());
+    marks.sort_by_key(|m| {
+        m.rsplit('/')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    });
 }
 
 #[cfg(test)]

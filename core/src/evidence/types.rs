@@ -32,7 +32,7 @@ pub struct Metadata {
 
 /// Whether a preview image exists for an exhibit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "preview", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Preview {
     /// A sealed JPEG thumbnail is stored, upright, at most `THUMBNAIL_MAX_PX` on its
     /// longer side.

@@ -28,6 +28,18 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// A path stamped with the time to the millisecond that does not exist yet, so two
+/// backups (or restores) in the same second never overwrite one another.
+fn unused_timed(path: impl Fn(String) -> PathBuf) -> PathBuf {
+    loop {
+        let p = path(Utc::now().format("%Y%m%d-%H%M%S-%3f").to_string());
+        if std::fs::symlink_metadata(&p).is_err() {
+            return p;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
 fn last_backup_place() -> Place<'static> {
     Place {
         table: "meta",
@@ -59,11 +71,7 @@ impl Vault {
                 "the backup folder is not there (is the USB stick plugged in?)",
             ));
         }
-        let name = format!(
-            "{AUTO_PREFIX}{}{AUTO_SUFFIX}",
-            Utc::now().format("%Y%m%d-%H%M%S")
-        );
-        let out = dir.join(name);
+        let out = unused_timed(|t| dir.join(format!("{AUTO_PREFIX}{t}{AUTO_SUFFIX}")));
         self.backup(&out)?;
         let sealed = record::seal(
             &self.recipient,
@@ -121,10 +129,7 @@ impl Vault {
             if let Ok(current) = Vault::open(vault_path) {
                 current.store.checkpoint()?;
             }
-            let kept = with_suffix(
-                vault_path,
-                &format!(".before-restore-{}", Utc::now().format("%Y%m%d-%H%M%S")),
-            );
+            let kept = unused_timed(|t| with_suffix(vault_path, &format!(".before-restore-{t}")));
             std::fs::rename(vault_path, &kept).map_err(|e| Error::file(vault_path, e))?;
             for s in ["-wal", "-shm"] {
                 let _ = std::fs::remove_file(with_suffix(vault_path, s));

@@ -263,10 +263,20 @@ impl Vault {
 
             let mut duplicate_of = None;
             for row in store::exhibits::list(tx, None)? {
-                let other = open_exhibit(tx, &unlocked.identity, &row)?;
-                if other.sha256 == sha256 && other.erased_at.is_none() {
-                    duplicate_of = Some(other.mark);
-                    break;
+                // Only the record of the addition is opened: erasing an exhibit (or
+                // its entry) always empties that record in the same transaction, so
+                // a record with a body is a standing exhibit. (`open_exhibit` would
+                // also open every change of the entry, for each exhibit.)
+                let Some(event) = store::events::by_id(tx, &row.event_id)? else {
+                    continue;
+                };
+                if let Some(Change::ExhibitAdded { exhibit: other }) =
+                    open_change(&unlocked.identity, &event)?
+                {
+                    if other.sha256 == sha256 && other.id == row.id {
+                        duplicate_of = Some(other.mark);
+                        break;
+                    }
                 }
             }
 

@@ -451,21 +451,22 @@ impl Vault {
             let earlier = store::events::for_entry(tx, number)?;
             let mut tombstones = Vec::new();
             for row in store::exhibits::list(tx, Some(number))? {
+                // Every exhibit, erased before or not: the entry's other records are
+                // emptied, so the tombstone alone keeps their marks and hashes.
                 let exhibit = evidence::open_exhibit(tx, &unlocked.identity, &row)?;
-                if exhibit.erased_at.is_none() {
-                    tombstones.push(chain::ExhibitTombstone {
-                        exhibit_id: exhibit.id.clone(),
-                        mark: exhibit.mark.clone(),
-                        sha256: exhibit.sha256.clone(),
-                        size: exhibit.size,
-                    });
-                }
+                tombstones.push(chain::ExhibitTombstone {
+                    exhibit_id: exhibit.id.clone(),
+                    mark: exhibit.mark.clone(),
+                    sha256: exhibit.sha256.clone(),
+                    size: exhibit.size,
+                });
                 store::exhibits::delete_content(tx, &row.id)?;
             }
             let change = Change::Erased {
                 entry_id: entry.id.clone(),
                 number,
                 at,
+                recorded_at: entry.recorded_at,
                 exhibits: tombstones,
             };
             append(
@@ -848,7 +849,6 @@ pub(crate) fn open_change(identity: &Identity, row: &store::events::Row) -> Resu
         None => Ok(None),
     }
 }
-
 
 /// Rebuilds every entry's state from the chain (for verification).
 pub(crate) fn rebuild_index(

@@ -11,12 +11,14 @@ CREATE INDEX exhibits_by_entry ON exhibits(entry_number);
 
 -- The original file as one age stream (sealed to the vault), cut into chunks whose
 -- concatenation in `idx` order is a standard age file.
+-- An ordinary (rowid) table: its key index holds only (exhibit_id, idx), so finding
+-- a chunk never reads other chunks' megabytes, as a WITHOUT ROWID table would.
 CREATE TABLE exhibit_chunks (
     exhibit_id TEXT NOT NULL,
     idx        INTEGER NOT NULL,
     bytes      BLOB NOT NULL,
-    PRIMARY KEY (exhibit_id, idx)
-) WITHOUT ROWID;
+    UNIQUE (exhibit_id, idx)
+);
 
 -- Sealed JPEG previews.
 CREATE TABLE thumbnails (
