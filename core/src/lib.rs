@@ -26,6 +26,7 @@ pub mod entry;
 pub mod error;
 pub mod evidence;
 pub mod incident;
+pub mod pipe;
 pub mod record;
 pub mod report;
 pub mod settings;

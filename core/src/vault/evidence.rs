@@ -19,6 +19,7 @@ use crate::chain::{Change, ExhibitTombstone};
 use crate::crypto::{Identity, OpenReader, SealWriter};
 use crate::error::{Error, Result};
 use crate::evidence::{media_type, metadata, thumbnail, Exhibit, Metadata, Preview};
+use crate::pipe::HashingReader;
 use crate::record::{self, Place};
 use crate::store::{self, exhibits::ChunkReader};
 
@@ -164,7 +165,7 @@ impl Vault {
         drop(file);
         let metadata = metadata::read(path, &media_type);
         let preview = thumbnail::make(path, &media_type, metadata.orientation);
-        let mut file = File::open(path).map_err(|e| Error::file(path, e))?;
+        let file = File::open(path).map_err(|e| Error::file(path, e))?;
         let incoming = Incoming {
             name,
             how,
@@ -173,7 +174,7 @@ impl Vault {
             preview,
             expected_size: Some(info.len()),
         };
-        self.store_exhibit(entry, &mut file, incoming)
+        self.store_exhibit(entry, Box::new(file), incoming)
     }
 
     /// Attaches bytes that did not come from a file (a pasted screenshot).
@@ -212,13 +213,13 @@ impl Vault {
             preview,
             expected_size: Some(bytes.len() as u64),
         };
-        self.store_exhibit(entry, &mut bytes.as_slice(), incoming)
+        self.store_exhibit(entry, Box::new(std::io::Cursor::new(bytes)), incoming)
     }
 
     fn store_exhibit(
         &mut self,
         entry: u64,
-        reader: &mut dyn Read,
+        source: Box<dyn Read + Send>,
         incoming: Incoming,
     ) -> Result<Exhibit> {
         let initials = self.settings()?.initials;
@@ -233,11 +234,10 @@ impl Vault {
             let exhibit_id = record::new_id();
             let added_at = now();
 
-            // Stream: read → SHA-256 → age → chunk rows.
+            // Stream: read → SHA-256 (one thread) → age → chunk rows (this thread).
             let chunks = store::exhibits::ChunkWriter::new(tx, &exhibit_id);
             let mut sealer = SealWriter::to_recipient(&recipient, chunks)?;
-            let mut hasher = Sha256::new();
-            let mut size = 0u64;
+            let mut reader = HashingReader::new(source);
             let mut buf = vec![0u8; STREAM_BUFFER_BYTES];
             loop {
                 let n = match reader.read(&mut buf) {
@@ -246,11 +246,10 @@ impl Vault {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(Error::file(&incoming.name, e)),
                 };
-                hasher.update(&buf[..n]);
                 sealer.write_all(&buf[..n])?;
-                size += n as u64;
             }
             sealer.finish()?.finish()?;
+            let (sha256, size) = reader.finish()?;
             if let Some(expected) = incoming.expected_size {
                 if expected != size {
                     return Err(Error::file(
@@ -259,7 +258,6 @@ impl Vault {
                     ));
                 }
             }
-            let sha256 = hex::encode(hasher.finalize());
 
             let mut duplicate_of = None;
             for row in store::exhibits::list(tx, None)? {

@@ -15,6 +15,7 @@ use crate::crypto::{self, SealWriter};
 use crate::entry::Status;
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
+use crate::pipe::BackgroundWriter;
 use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
 use crate::SecretString;
 
@@ -209,7 +210,9 @@ impl Vault {
             HandoverKey::Recipient(r) => SealWriter::to_recipient(r, file)?,
             HandoverKey::Passphrase(p) => SealWriter::to_passphrase(p, crypto::SCRYPT_LOG_N, file)?,
         };
-        let mut writer = handover::Writer::new(sealer, Utc::now());
+        // Reading the originals (SQLite, decrypt, SHA-256) on this thread overlaps
+        // with encrypting and writing the handover on another.
+        let mut writer = handover::Writer::new(BackgroundWriter::new(sealer), Utc::now());
         let total = exhibits.iter().filter(|x| x.erased_at.is_none()).count();
         let mut done = 0;
         for exhibit in exhibits.iter().filter(|x| x.erased_at.is_none()) {
@@ -235,7 +238,7 @@ impl Vault {
             fingerprint: self.fingerprint()?,
             daybook_version: crate::VERSION.to_string(),
         })?;
-        let file = sealer.finish()?;
+        let file = sealer.finish()?.finish()?;
         let file = file.into_inner().map_err(|e| Error::file(out, e.error()))?;
         file.sync_all().map_err(|e| Error::file(out, e))?;
         partial.done = true;
