@@ -8,7 +8,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tools the tests use as independent checkers, and libraries the build links.
 APT_PACKAGES := age qpdf poppler-utils sqlite3 libheif-dev pkg-config gcc python3 tar coreutils
 
-.PHONY: run test deps check-rust lint unit bench clean
+.PHONY: run test deps check-rust lint unit bench clean cli
+
+include mk/desktop.mk
 
 check-rust:
 	@command -v $(CARGO) >/dev/null || { echo "Daybook needs Rust (cargo). Install it with rustup: https://rustup.rs"; exit 1; }
@@ -22,10 +24,22 @@ deps: check-rust
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-run: deps
+# Builds and starts the desktop app. Without a display (a server, a container) it
+# says so and leaves the command line ready instead of failing.
+run: deps desktop-deps cli
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  $(MAKE) --no-print-directory desktop-release; \
+	  echo; \
+	  echo "There is no display here, so the Daybook window cannot open."; \
+	  echo "From a desktop session, run: make run"; \
+	  echo "To see it without a screen: xvfb-run -a $(DESKTOP_TARGET)/release/daybook"; \
+	  echo "The command line is ready: ./target/release/daybook --help"; \
+	else \
+	  $(MAKE) --no-print-directory desktop-run DESKTOP_PROFILE=release; \
+	fi
+
+cli: deps
 	$(CARGO) build --release -p daybook-cli
-	@echo
-	./target/release/daybook --help
 
 lint: deps
 	$(CARGO) fmt --all -- --check
@@ -34,7 +48,7 @@ lint: deps
 unit: deps
 	$(CARGO) test --workspace
 
-test: lint unit
+test: lint unit desktop-test
 
 bench: deps
 	$(CARGO) bench -p daybook-core

@@ -84,16 +84,16 @@ pub fn description(n: u64) -> String {
 }
 
 fn incident(n: u64, day: i64) -> Incident {
-    let approximate = n % 5 == 0;
+    let approximate = n.is_multiple_of(5);
     let occurred = Occurred {
         start: t(day, (n as i64 * 37) % 600),
-        end: if n % 9 == 0 {
+        end: if n.is_multiple_of(9) {
             Some(t(day, (n as i64 * 37) % 600 + 45))
         } else {
             None
         },
         approximate,
-        date_only: n % 13 == 0,
+        date_only: n.is_multiple_of(13),
         zone: "Europe/London".into(),
     };
     let mut i = Incident::new(occurred, description(n));
@@ -106,25 +106,29 @@ fn incident(n: u64, day: i64) -> Incident {
         _ => vec![Behaviour::Contacting, Behaviour::OrderBreach],
     };
     i.location = PLACES[(n as usize) % PLACES.len()].into();
-    if n % 4 == 0 {
+    if n.is_multiple_of(4) {
         i.coordinates = Some(Coordinates {
             lat: 53.8008,
             lon: -1.5491,
         });
     }
     i.channel = Some(Channel::ALL[(n as usize) % Channel::ALL.len()]);
-    i.channel_detail = if n % 2 == 0 {
+    i.channel_detail = if n.is_multiple_of(2) {
         "07700 900 456".into()
     } else {
         String::new()
     };
     i.who =
         "Mark Ellis (my former partner); grey North Face jacket, silver Ford Focus YK19 ABC".into();
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         i.witnesses = WITNESS.into();
     }
-    i.children_present = if n % 8 == 0 { Some(true) } else { None };
-    if n % 10 == 0 {
+    i.children_present = if n.is_multiple_of(8) {
+        Some(true)
+    } else {
+        None
+    };
+    if n.is_multiple_of(10) {
         i.police = PoliceContact {
             date: t(day + 1, 0).format("%Y-%m-%d").to_string(),
             reference: format!("WY-{:05}-26", 1000 + n),
@@ -137,9 +141,9 @@ fn incident(n: u64, day: i64) -> Incident {
         String::new()
     };
     i.impact = Impact {
-        fear_of_violence: n % 4 == 0,
-        alarm_or_distress: n % 3 == 0,
-        daily_life_changes: if n % 5 == 0 {
+        fear_of_violence: n.is_multiple_of(4),
+        alarm_or_distress: n.is_multiple_of(3),
+        daily_life_changes: if n.is_multiple_of(5) {
             "I now take a different route to work and my brother walks me to the bus stop.".into()
         } else {
             String::new()
@@ -160,7 +164,7 @@ fn incident(n: u64, day: i64) -> Incident {
 
 /// A JPEG thumbnail of about `long_side` pixels with photo-like detail.
 pub fn thumbnail(seed: u64, long_side: u32) -> Vec<u8> {
-    let (w, h) = if seed % 3 == 0 {
+    let (w, h) = if seed.is_multiple_of(3) {
         (long_side * 3 / 4, long_side)
     } else {
         (long_side, long_side * 3 / 4)

@@ -1,0 +1,94 @@
+# Daybook desktop app: Tauri v2 shell (src-tauri/), plain web UI (ui/) and the
+# end-to-end tests in the real webview (tests/desktop/).
+#
+#   make desktop-deps     Debian packages and tauri-driver, only what is missing
+#   make desktop-build    debug build of the app (what the tests drive)
+#   make desktop-release  release build (no devtools, UI embedded)
+#   make desktop-run      build and start the app on this display
+#   make desktop-test     unit + mock-runtime tests, then the e2e and benchmark tests
+#                         under Xvfb, in a network namespace with no interfaces but
+#                         loopback when run as root
+#
+# Both crates have their own [workspace] and share one target directory, so the
+# dependencies they have in common are built once. Nothing here needs npm or the
+# network once the dependencies are fetched.
+
+DESKTOP_ROOT   := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+DESKTOP_TARGET ?= $(DESKTOP_ROOT)/src-tauri/target
+DESKTOP_E2E_OUT ?= $(DESKTOP_TARGET)/e2e
+DESKTOP_PROFILE ?= debug
+CARGO          ?= cargo
+DESKTOP_SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DESKTOP_APT_PACKAGES := build-essential pkg-config curl file \
+	libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev libxdo-dev \
+	webkit2gtk-driver xvfb xauth dbus-x11 imagemagick poppler-utils \
+	libheif-dev dbus iproute2 util-linux fonts-dejavu-core xdotool
+
+DESKTOP_CARGO := CARGO_TARGET_DIR=$(DESKTOP_TARGET) $(CARGO)
+DESKTOP_APP_MANIFEST  := --manifest-path $(DESKTOP_ROOT)/src-tauri/Cargo.toml
+DESKTOP_E2E_MANIFEST  := --manifest-path $(DESKTOP_ROOT)/tests/desktop/Cargo.toml
+
+.PHONY: desktop-lint desktop-deps desktop-build desktop-release desktop-run desktop-test \
+	desktop-test-unit desktop-test-e2e desktop-clean-e2e
+
+desktop-deps:
+	@missing=""; for p in $(DESKTOP_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(DESKTOP_SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(DESKTOP_SUDO) apt-get install -y --no-install-recommends $$missing; \
+	else echo "Debian packages: all present"; fi
+	@command -v tauri-driver >/dev/null 2>&1 || $(CARGO) install tauri-driver --locked
+	@command -v WebKitWebDriver >/dev/null 2>&1 || { echo "WebKitWebDriver is missing (package webkit2gtk-driver)"; exit 1; }
+
+desktop-build:
+	$(DESKTOP_CARGO) build $(DESKTOP_APP_MANIFEST)
+
+desktop-release:
+	$(DESKTOP_CARGO) build $(DESKTOP_APP_MANIFEST) --release --features custom-protocol
+
+desktop-run: $(if $(filter release,$(DESKTOP_PROFILE)),desktop-release,desktop-build)
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  echo "There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set)."; \
+	  echo "Run this from a desktop session, or see it headless with:"; \
+	  echo "  xvfb-run -a $(DESKTOP_TARGET)/$(DESKTOP_PROFILE)/daybook"; \
+	  exit 1; \
+	fi
+	$(DESKTOP_TARGET)/$(DESKTOP_PROFILE)/daybook
+
+desktop-test: desktop-deps desktop-test-unit desktop-test-e2e
+
+# The shell's unit tests and the command tests on Tauri's mock runtime.
+desktop-test-unit:
+	$(DESKTOP_CARGO) test $(DESKTOP_APP_MANIFEST)
+
+# Builds first (with the network), then runs offline: inside a fresh network
+# namespace (only loopback, for WebDriver) when root, else as it is.
+desktop-test-e2e: desktop-build
+	$(DESKTOP_CARGO) test $(DESKTOP_E2E_MANIFEST) --no-run
+	@mkdir -p $(DESKTOP_E2E_OUT)
+	@run='ip link set lo up 2>/dev/null; \
+	  DAYBOOK_E2E_OUT=$(DESKTOP_E2E_OUT) CARGO_TARGET_DIR=$(DESKTOP_TARGET) \
+	  xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- \
+	  $(CARGO) test --offline $(DESKTOP_E2E_MANIFEST) -- --test-threads=1 --nocapture'; \
+	if [ "$$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then \
+	  echo "e2e: in a network namespace with no interfaces but loopback"; \
+	  unshare --net sh -c "$$run"; \
+	else \
+	  echo "e2e: not root, running without a network namespace (the socket check still runs)"; \
+	  sh -c "$$run"; \
+	fi
+	@echo "Screenshots, axe reports and bench.json: $(DESKTOP_E2E_OUT)"
+
+desktop-clean-e2e:
+	rm -rf $(DESKTOP_E2E_OUT)
+
+# Formatting and clippy for the desktop crates (kept out of `make test` to save CI
+# time: the shell's Tauri dependencies take minutes to check).
+desktop-lint: desktop-deps
+	$(DESKTOP_CARGO) fmt $(APP_MANIFEST) -- --check
+	$(DESKTOP_CARGO) fmt $(E2E_MANIFEST) -- --check
+	$(DESKTOP_CARGO) clippy $(APP_MANIFEST) --all-targets -- -D warnings
+	$(DESKTOP_CARGO) clippy $(E2E_MANIFEST) --all-targets -- -D warnings

@@ -1,0 +1,49 @@
+//! Declares the app's commands so Tauri generates one `allow-…` permission for each
+//! and allows none of them unless `capabilities/main.json` lists it. Keep this list
+//! and `generate_handler!` in `src/lib.rs` the same.
+
+const COMMANDS: &[&str] = &[
+    "app_vocabulary",
+    "app_subscribe",
+    "app_touch",
+    "vault_status",
+    "vault_create",
+    "vault_practice",
+    "vault_leave_practice",
+    "vault_unlock",
+    "vault_recover",
+    "vault_lock",
+    "vault_change_passphrase",
+    "vault_info",
+    "vault_quick_exit",
+    "entry_list",
+    "entry_get",
+    "entry_history",
+    "entry_add",
+    "entry_amend",
+    "entry_withdraw",
+    "entry_quick_note",
+    "draft_save",
+    "draft_load",
+    "draft_discard",
+    "evidence_pick",
+    "evidence_stage_bytes",
+    "evidence_unstage",
+    "evidence_attach",
+    "evidence_list",
+    "evidence_thumbnail",
+    "evidence_save_original",
+    "export_run",
+    "export_cancel",
+    "settings_get",
+    "settings_save",
+    "settings_pick_backup_dir",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(err) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {err:#}");
+    }
+}

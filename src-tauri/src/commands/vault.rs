@@ -1,0 +1,215 @@
+//! Creating, unlocking, locking and recovering the diary, the practice diary, and
+//! quick exit.
+
+use daybook_core::incident::{local_zone, Behaviour, Incident, Occurred};
+use daybook_core::vault::CreateOptions;
+use daybook_core::Vault;
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::Ordering;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use super::secret;
+use crate::error::{CmdResult, UiError};
+use crate::state::{lock, AppState, Place};
+
+#[derive(Serialize)]
+pub struct Status {
+    /// A diary exists where the app looks for it.
+    exists: bool,
+    unlocked: bool,
+    /// The practice diary with sample entries is open.
+    practice: bool,
+}
+
+#[derive(Serialize)]
+pub struct Created {
+    /// Shown once, then forgotten by the app.
+    recovery_code: String,
+}
+
+/// A draft the UI hands over when it is about to be locked or hidden.
+#[derive(Deserialize)]
+pub struct PendingDraft {
+    form: String,
+    draft: serde_json::Value,
+}
+
+fn status(state: &AppState) -> Status {
+    Status {
+        exists: Vault::exists(&state.path()),
+        unlocked: state.is_unlocked(),
+        practice: state.is_practice(),
+    }
+}
+
+fn after_unlock(state: &AppState) {
+    if let Ok(settings) = state.with_vault(|v| v.settings()) {
+        state
+            .auto_lock_minutes
+            .store(settings.auto_lock_minutes, Ordering::SeqCst);
+    }
+}
+
+#[tauri::command]
+pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<Status> {
+    Ok(status(&state))
+}
+
+#[tauri::command]
+pub async fn vault_create(state: State<'_, AppState>, passphrase: String) -> CmdResult<Created> {
+    let path = state.path();
+    let (vault, code) = Vault::create(&path, secret(passphrase), CreateOptions::default())?;
+    *lock(&state.vault) = Some(vault);
+    after_unlock(&state);
+    Ok(Created {
+        recovery_code: code.expose_secret().to_string(),
+    })
+}
+
+/// Opens a practice diary, full of made-up entries, in a temporary folder that is
+/// removed when the app closes. Its passphrase is `practice`.
+#[tauri::command]
+pub async fn vault_practice(state: State<'_, AppState>) -> CmdResult<Status> {
+    let dir = tempfile::Builder::new()
+        .prefix("daybook-practice-")
+        .tempdir()
+        .map_err(|e| UiError::new("io", e.to_string()))?;
+    let path = dir.path().join("practice.daybook");
+    let options = CreateOptions {
+        scrypt_log_n: Some(12),
+        ..Default::default()
+    };
+    let (mut vault, _code) = Vault::create(&path, secret("practice".into()), options)?;
+    for incident in sample_incidents()? {
+        vault.add(incident)?;
+    }
+    let mut place = lock(&state.place);
+    *lock(&state.vault) = Some(vault);
+    *place = Place {
+        path,
+        practice: Some(dir),
+    };
+    drop(place);
+    Ok(status(&state))
+}
+
+/// Leaves the practice diary (deleting it) and goes back to the real one.
+#[tauri::command]
+pub async fn vault_leave_practice(state: State<'_, AppState>) -> CmdResult<Status> {
+    state.lock_now();
+    *lock(&state.vault) = None;
+    *lock(&state.place) = Place {
+        path: crate::vault_path(),
+        practice: None,
+    };
+    Ok(status(&state))
+}
+
+#[tauri::command]
+pub async fn vault_unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Status> {
+    let passphrase = secret(passphrase);
+    state.with_vault(|v| v.unlock(&passphrase))?;
+    after_unlock(&state);
+    Ok(status(&state))
+}
+
+#[tauri::command]
+pub async fn vault_recover(
+    state: State<'_, AppState>,
+    code: String,
+    new_passphrase: String,
+) -> CmdResult<Status> {
+    let code = secret(code.trim().to_string());
+    state.with_vault(|v| v.recover(&code, secret(new_passphrase)))?;
+    after_unlock(&state);
+    Ok(status(&state))
+}
+
+#[tauri::command]
+pub async fn vault_change_passphrase(
+    state: State<'_, AppState>,
+    current: String,
+    new_passphrase: String,
+) -> CmdResult<()> {
+    let current = secret(current);
+    state.with_vault(|v| v.change_passphrase(&current, secret(new_passphrase)))
+}
+
+#[derive(Serialize)]
+pub struct InfoView {
+    entries: u64,
+    exhibits: u64,
+    fingerprint: String,
+    practice: bool,
+}
+
+#[tauri::command]
+pub async fn vault_info(state: State<'_, AppState>) -> CmdResult<InfoView> {
+    let info = state.with_vault(|v| v.info())?;
+    Ok(InfoView {
+        entries: info.entries,
+        exhibits: info.exhibits,
+        fingerprint: info.fingerprint.unwrap_or_default(),
+        practice: state.is_practice(),
+    })
+}
+
+/// Quick exit: hide the window at once, keep the draft, lock, and close the app.
+#[tauri::command]
+pub async fn vault_quick_exit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    pending: Option<PendingDraft>,
+) -> CmdResult<()> {
+    for window in app.webview_windows().values() {
+        let _ = window.hide();
+    }
+    if let Some(p) = pending {
+        if state.is_unlocked() {
+            // Losing the draft is bad; failing to lock is worse. Lock regardless.
+            let _ = state.with_vault(|v| v.draft_save(&p.form, &p.draft));
+        }
+    }
+    state.lock_now();
+    *lock(&state.vault) = None;
+    app.exit(0);
+    Ok(())
+}
+
+/// Locks the diary (the Lock button, or auto-lock), keeping the draft the UI hands
+/// over first.
+#[tauri::command]
+pub async fn vault_lock(
+    state: State<'_, AppState>,
+    pending: Option<PendingDraft>,
+) -> CmdResult<Status> {
+    if let Some(p) = pending {
+        if state.is_unlocked() {
+            let _ = state.with_vault(|v| v.draft_save(&p.form, &p.draft));
+        }
+    }
+    state.lock_now();
+    Ok(status(&state))
+}
+
+fn sample_incidents() -> CmdResult<Vec<Incident>> {
+    let zone = local_zone();
+    let samples: [(&str, &str, &str, &[Behaviour]); 5] = [
+        ("2026-09-02 08:10", "Outside the school gates", "Practice entry. A man I know stood across the road from the school gates and watched me drop the children off. He did not come over.", &[Behaviour::Watching, Behaviour::Loitering]),
+        ("2026-09-14 21:40", "At home", "Practice entry. Six missed calls from a withheld number between 21:00 and 21:40. A voicemail said \"you can't ignore me forever\".", &[Behaviour::Contacting]),
+        ("2026-10-03 17:25", "Tesco car park, High Street", "Practice entry. He was parked next to my car when I came out of the shop. He said \"fancy seeing you here\" and drove off.", &[Behaviour::Following]),
+        ("2026-10-21 07:50", "Front garden", "Practice entry. The wing mirror of my car was broken overnight. Nothing was taken.", &[Behaviour::Interfering]),
+        ("2026-11-09 19:05", "Facebook", "Practice entry. A post about me appeared on a page I do not know, with a photo of my front door.", &[Behaviour::Publishing, Behaviour::Monitoring]),
+    ];
+    samples
+        .iter()
+        .map(|(when, place, text, behaviours)| {
+            let mut incident = Incident::new(Occurred::parse(when, None, false, &zone)?, *text);
+            incident.location = (*place).to_string();
+            incident.behaviours = behaviours.to_vec();
+            Ok(incident)
+        })
+        .collect::<Result<Vec<_>, daybook_core::Error>>()
+        .map_err(UiError::from)
+}

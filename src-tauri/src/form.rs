@@ -1,0 +1,234 @@
+//! The entry form as the UI sends it (plain strings, as typed) and its translation
+//! to and from the core's `Incident`. Parsing and checking are the core's: this only
+//! moves fields across.
+
+use daybook_core::incident::{Behaviour, Channel, Impact, Incident, Occurred, PoliceContact, Risk};
+use serde::{Deserialize, Serialize};
+
+use crate::error::CmdResult;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EntryForm {
+    /// Day as typed: `28/11/2026` or `2026-11-28`.
+    pub date: String,
+    /// Time of day as typed (`21:15`), empty when not known.
+    pub time: String,
+    /// Optional end, same forms.
+    pub until_date: String,
+    pub until_time: String,
+    pub approximate: bool,
+    pub location: String,
+    pub description: String,
+    pub behaviours: Vec<String>,
+    pub channel: String,
+    pub channel_detail: String,
+    pub who: String,
+    pub witnesses: String,
+    /// `"yes"`, `"no"` or empty.
+    pub children_present: String,
+    pub police_date: String,
+    pub police_reference: String,
+    pub police_officer: String,
+    pub response: String,
+    pub fear_of_violence: bool,
+    pub alarm_or_distress: bool,
+    pub daily_life_changes: String,
+    pub impact_notes: String,
+    pub order_breached: String,
+    pub risks: Vec<String>,
+}
+
+fn join(date: &str, time: &str) -> String {
+    let (date, time) = (date.trim(), time.trim());
+    if time.is_empty() {
+        date.to_string()
+    } else {
+        format!("{date} {time}")
+    }
+}
+
+impl EntryForm {
+    /// Builds the incident, in the given time zone. Errors name the field.
+    pub fn to_incident(&self, zone: &str) -> CmdResult<Incident> {
+        if self.date.trim().is_empty() {
+            return Err(crate::error::UiError::invalid(
+                "occurred",
+                "please give the day it happened; a rough day is fine",
+            ));
+        }
+        let until = if self.until_date.trim().is_empty() && self.until_time.trim().is_empty() {
+            None
+        } else if self.until_date.trim().is_empty() {
+            Some(join(&self.date, &self.until_time))
+        } else {
+            Some(join(&self.until_date, &self.until_time))
+        };
+        let occurred = Occurred::parse(
+            &join(&self.date, &self.time),
+            until.as_deref(),
+            self.approximate,
+            zone,
+        )?;
+        let mut incident = Incident::new(occurred, self.description.clone());
+        incident.location = self.location.clone();
+        incident.behaviours = self
+            .behaviours
+            .iter()
+            .map(|b| Behaviour::parse(b))
+            .collect::<Result<_, _>>()?;
+        incident.channel = match self.channel.trim() {
+            "" => None,
+            key => Some(Channel::parse(key)?),
+        };
+        incident.channel_detail = self.channel_detail.clone();
+        incident.who = self.who.clone();
+        incident.witnesses = self.witnesses.clone();
+        incident.children_present = match self.children_present.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        };
+        incident.police = PoliceContact {
+            date: iso_day(&self.police_date),
+            reference: self.police_reference.clone(),
+            officer: self.police_officer.clone(),
+        };
+        incident.response = self.response.clone();
+        incident.impact = Impact {
+            fear_of_violence: self.fear_of_violence,
+            alarm_or_distress: self.alarm_or_distress,
+            daily_life_changes: self.daily_life_changes.clone(),
+            notes: self.impact_notes.clone(),
+        };
+        incident.order_breached = self.order_breached.clone();
+        incident.risks = self
+            .risks
+            .iter()
+            .map(|r| Risk::parse(r))
+            .collect::<Result<_, _>>()?;
+        incident.validate()?;
+        Ok(incident)
+    }
+
+    /// The form showing an existing incident, for editing.
+    pub fn from_incident(incident: &Incident) -> Self {
+        let start = incident.occurred.start_local();
+        let end = incident.occurred.end_local();
+        EntryForm {
+            date: start.format("%d/%m/%Y").to_string(),
+            time: if incident.occurred.date_only {
+                String::new()
+            } else {
+                start.format("%H:%M").to_string()
+            },
+            until_date: end
+                .map(|e| e.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            until_time: end
+                .map(|e| e.format("%H:%M").to_string())
+                .unwrap_or_default(),
+            approximate: incident.occurred.approximate,
+            location: incident.location.clone(),
+            description: incident.description.clone(),
+            behaviours: incident
+                .behaviours
+                .iter()
+                .map(|b| b.key().to_string())
+                .collect(),
+            channel: incident
+                .channel
+                .map(|c| c.key().to_string())
+                .unwrap_or_default(),
+            channel_detail: incident.channel_detail.clone(),
+            who: incident.who.clone(),
+            witnesses: incident.witnesses.clone(),
+            children_present: match incident.children_present {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            police_date: uk_day(&incident.police.date),
+            police_reference: incident.police.reference.clone(),
+            police_officer: incident.police.officer.clone(),
+            response: incident.response.clone(),
+            fear_of_violence: incident.impact.fear_of_violence,
+            alarm_or_distress: incident.impact.alarm_or_distress,
+            daily_life_changes: incident.impact.daily_life_changes.clone(),
+            impact_notes: incident.impact.notes.clone(),
+            order_breached: incident.order_breached.clone(),
+            risks: incident.risks.iter().map(|r| r.key().to_string()).collect(),
+        }
+    }
+}
+
+/// `28/11/2026` → `2026-11-28` (the core keeps police dates as ISO days); anything
+/// else is passed on for the core to judge.
+fn iso_day(text: &str) -> String {
+    let text = text.trim();
+    match chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y") {
+        Ok(d) => d.format("%Y-%m-%d").to_string(),
+        Err(_) => text.to_string(),
+    }
+}
+
+fn uk_day(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> EntryForm {
+        EntryForm {
+            date: "01/11/2026".into(),
+            time: "20:15".into(),
+            description: "He was outside the house again.".into(),
+            behaviours: vec!["loitering".into(), "watching".into()],
+            channel: "in_person".into(),
+            police_date: "02/11/2026".into(),
+            risks: vec!["at_home_or_work".into()],
+            children_present: "no".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn form_round_trips_through_an_incident() {
+        let incident = form().to_incident("Europe/London").unwrap();
+        assert_eq!(
+            incident.occurred.start.to_rfc3339(),
+            "2026-11-01T20:15:00+00:00"
+        );
+        assert_eq!(incident.police.date, "2026-11-02");
+        let back = EntryForm::from_incident(&incident);
+        assert_eq!(back, form());
+    }
+
+    #[test]
+    fn missing_day_names_the_field() {
+        let err = EntryForm {
+            date: String::new(),
+            ..form()
+        }
+        .to_incident("Europe/London")
+        .unwrap_err();
+        assert_eq!(err.kind, "invalid_field");
+        assert_eq!(err.field.as_deref(), Some("occurred"));
+    }
+
+    #[test]
+    fn unknown_behaviour_is_refused_by_the_core() {
+        let err = EntryForm {
+            behaviours: vec!["teleporting".into()],
+            ..form()
+        }
+        .to_incident("Europe/London")
+        .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("behaviour"));
+    }
+}

@@ -1,0 +1,171 @@
+//! What the running app remembers: the path of the diary, at most one open vault
+//! (locked or unlocked), files the user has handed over but not yet attached, the
+//! running export jobs, and when the user last did something (for auto-lock).
+//!
+//! Locks are never `unwrap`ped: a poisoned mutex is taken over (the vault's own
+//! storage is transactional, so a panic elsewhere cannot leave it half-written).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use daybook_core::Vault;
+use serde::Serialize;
+use tauri::ipc::Channel;
+
+use crate::error::{kind, CmdResult, UiError};
+
+/// Takes a lock, recovering the data if another thread panicked while holding it.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A file the user gave the app (through a dialog, a drop or a paste) that is not yet
+/// attached to an entry. Only these paths may be attached: the webview cannot name
+/// an arbitrary file.
+pub enum Staged {
+    Path(PathBuf),
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+/// Messages the shell pushes to the UI over the channel it subscribed with.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum AppEvent {
+    /// Idle for the auto-lock time: save the draft, then call `vault_lock`.
+    LockRequested,
+    /// The shell locked the vault itself (the UI did not answer in time).
+    Locked,
+    /// Files were dropped on the window; they are staged under these tokens.
+    Dropped { files: Vec<StagedFile> },
+    /// The window is closing: hand over the draft with `vault_quick_exit`.
+    CloseRequested,
+}
+
+/// A staged file as the UI sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StagedFile {
+    pub token: u64,
+    pub name: String,
+    pub size: u64,
+    /// The capture time the file itself gives (a photo's EXIF), offered as the
+    /// entry's time.
+    pub capture_time: Option<String>,
+}
+
+/// Where the diary lives and whether it is the practice one.
+pub struct Place {
+    pub path: PathBuf,
+    /// Holds the temporary directory of a practice diary; removed when dropped.
+    pub practice: Option<tempfile::TempDir>,
+}
+
+pub struct AppState {
+    pub place: Mutex<Place>,
+    /// At most one vault, locked or unlocked.
+    pub vault: Mutex<Option<Vault>>,
+    pub staged: Mutex<HashMap<u64, Staged>>,
+    pub next_token: AtomicU64,
+    /// Cancel flags of running jobs, by job id.
+    pub jobs: Mutex<HashMap<u64, Arc<AtomicBool>>>,
+    pub last_activity: Mutex<Instant>,
+    pub auto_lock_minutes: AtomicU32,
+    pub events: Mutex<Option<Channel<AppEvent>>>,
+}
+
+/// Auto-lock time until the settings say otherwise.
+pub const AUTO_LOCK_DEFAULT_MINUTES: u32 = 5;
+
+impl AppState {
+    pub fn new(path: PathBuf) -> Self {
+        AppState {
+            place: Mutex::new(Place {
+                path,
+                practice: None,
+            }),
+            vault: Mutex::new(None),
+            staged: Mutex::new(HashMap::new()),
+            next_token: AtomicU64::new(1),
+            jobs: Mutex::new(HashMap::new()),
+            last_activity: Mutex::new(Instant::now()),
+            auto_lock_minutes: AtomicU32::new(AUTO_LOCK_DEFAULT_MINUTES),
+            events: Mutex::new(None),
+        }
+    }
+
+    /// Records that the user did something.
+    pub fn touch(&self) {
+        *lock(&self.last_activity) = Instant::now();
+    }
+
+    pub fn idle_secs(&self) -> u64 {
+        lock(&self.last_activity).elapsed().as_secs()
+    }
+
+    pub fn path(&self) -> PathBuf {
+        lock(&self.place).path.clone()
+    }
+
+    pub fn is_practice(&self) -> bool {
+        lock(&self.place).practice.is_some()
+    }
+
+    /// Runs `f` with the vault, opening it (locked) first if needed.
+    pub fn with_vault<T>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> daybook_core::Result<T>,
+    ) -> CmdResult<T> {
+        self.touch();
+        let mut guard = lock(&self.vault);
+        if guard.is_none() {
+            let path = self.path();
+            if !Vault::exists(&path) {
+                return Err(UiError::new(kind::NO_VAULT, "there is no diary yet"));
+            }
+            *guard = Some(Vault::open(&path)?);
+        }
+        match guard.as_mut() {
+            Some(vault) => Ok(f(vault)?),
+            None => Err(UiError::new(kind::NO_VAULT, "there is no diary yet")),
+        }
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        lock(&self.vault).as_ref().is_some_and(|v| v.is_unlocked())
+    }
+
+    /// Makes the automatic backup (when a backup folder is set and the diary
+    /// changed), then drops the key and everything staged.
+    pub fn lock_now(&self) {
+        if let Some(vault) = lock(&self.vault).as_mut() {
+            if vault.is_unlocked() {
+                // A failed backup must not keep the diary unlocked.
+                let _ = vault.auto_backup();
+            }
+            vault.lock();
+        }
+        lock(&self.staged).clear();
+        for flag in lock(&self.jobs).values() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    }
+
+    pub fn stage(&self, item: Staged) -> u64 {
+        let token = self.next_token.fetch_add(1, Ordering::SeqCst);
+        lock(&self.staged).insert(token, item);
+        token
+    }
+
+    pub fn has_subscriber(&self) -> bool {
+        lock(&self.events).is_some()
+    }
+
+    pub fn send(&self, event: AppEvent) {
+        if let Some(channel) = lock(&self.events).as_ref() {
+            // The UI may have gone (reload); nothing to do then.
+            let _ = channel.send(event);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+// All IPC goes through here. One function per shell command, same names
+// (`src-tauri/src/commands/*.rs`). Failures are thrown as ApiError with the shell's
+// `kind`, so views branch on the kind, never on wording.
+
+const core = window.__TAURI__ && window.__TAURI__.core;
+
+export class ApiError extends Error {
+  constructor({ kind = 'unknown', message = '', field } = {}) {
+    super(message);
+    this.kind = kind;
+    this.field = field;
+  }
+}
+
+async function call(cmd, args, options) {
+  if (!core) throw new ApiError({ kind: 'no_shell', message: 'Daybook must be opened as an app' });
+  try {
+    return await core.invoke(cmd, args, options);
+  } catch (err) {
+    if (err && typeof err === 'object' && 'kind' in err) throw new ApiError(err);
+    throw new ApiError({ kind: 'unknown', message: String(err) });
+  }
+}
+
+function channel(onMessage) {
+  const ch = new core.Channel();
+  ch.onmessage = onMessage;
+  return ch;
+}
+
+// app.rs
+export const app_vocabulary = () => call('app_vocabulary');
+export const app_subscribe = (onEvent) => call('app_subscribe', { events: channel(onEvent) });
+export const app_touch = () => call('app_touch');
+
+// vault.rs
+export const vault_status = () => call('vault_status');
+export const vault_create = (passphrase) => call('vault_create', { passphrase });
+export const vault_practice = () => call('vault_practice');
+export const vault_leave_practice = () => call('vault_leave_practice');
+export const vault_unlock = (passphrase) => call('vault_unlock', { passphrase });
+export const vault_recover = (code, newPassphrase) => call('vault_recover', { code, newPassphrase });
+export const vault_lock = (pending = null) => call('vault_lock', { pending });
+export const vault_change_passphrase = (current, newPassphrase) => call('vault_change_passphrase', { current, newPassphrase });
+export const vault_info = () => call('vault_info');
+export const vault_quick_exit = (pending = null) => call('vault_quick_exit', { pending });
+
+// entries.rs
+export const entry_list = () => call('entry_list');
+export const entry_get = (number) => call('entry_get', { number });
+export const entry_history = (number) => call('entry_history', { number });
+export const entry_add = (form) => call('entry_add', { form });
+export const entry_amend = (number, form) => call('entry_amend', { number, form });
+export const entry_withdraw = (number, reason) => call('entry_withdraw', { number, reason });
+export const entry_quick_note = (text) => call('entry_quick_note', { text });
+export const draft_save = (form, draft) => call('draft_save', { form, draft });
+export const draft_load = (form) => call('draft_load', { form });
+export const draft_discard = (form) => call('draft_discard', { form });
+
+// evidence.rs
+export const evidence_pick = () => call('evidence_pick');
+/** Raw bytes in the IPC body (never base64); the name travels in a header. */
+export const evidence_stage_bytes = (bytes, name) =>
+  call('evidence_stage_bytes', bytes, { headers: { 'x-name': encodeURIComponent(name) } });
+export const evidence_unstage = (token) => call('evidence_unstage', { token });
+export const evidence_attach = (entry, token, how) => call('evidence_attach', { entry, token, how });
+export const evidence_list = (entry = null) => call('evidence_list', { entry });
+/** Resolves to an ArrayBuffer of JPEG bytes (empty when there is no thumbnail). */
+export const evidence_thumbnail = (mark) => call('evidence_thumbnail', { mark });
+export const evidence_save_original = (mark) => call('evidence_save_original', { mark });
+
+// export.rs
+export const export_run = (kind, job, options, onProgress) =>
+  call('export_run', { kind, job, options, onProgress: channel(onProgress) });
+export const export_cancel = (job) => call('export_cancel', { job });
+
+// settings.rs
+export const settings_get = () => call('settings_get');
+export const settings_save = (settings) => call('settings_save', { settings });
+export const settings_pick_backup_dir = () => call('settings_pick_backup_dir');

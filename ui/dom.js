@@ -1,0 +1,89 @@
+// Small DOM helpers: build elements without innerHTML (so user text is never parsed
+// as markup), and a few form-field shapes used by every view.
+
+let uid = 0;
+export const nextId = (prefix = 'f') => `${prefix}-${++uid}`;
+
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'value') el.value = value;
+    else if (key === 'checked') el.checked = !!value;
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+/** A labelled text input (or textarea/select via `as`), with an optional hint. */
+export function field({ label, hint, name, value = '', as = 'input', type = 'text', required = false, options, attrs = {} }) {
+  const id = nextId(name || 'field');
+  const hintId = hint ? `${id}-hint` : undefined;
+  let control;
+  if (as === 'select') {
+    control = h('select', { id, name, 'aria-describedby': hintId, ...attrs },
+      options.map(([v, text]) => h('option', { value: v, selected: v === value ? true : undefined }, text)));
+  } else if (as === 'textarea') {
+    control = h('textarea', { id, name, 'aria-describedby': hintId, required, ...attrs });
+    control.value = value;
+  } else {
+    control = h('input', { id, name, type, value, 'aria-describedby': hintId, required, ...attrs });
+  }
+  const wrap = h('div', { class: 'field' },
+    h('label', { for: id }, label, required ? h('span', { class: 'required' }, ' (needed)') : null),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    control);
+  return { wrap, control };
+}
+
+export function checkbox({ label, name, checked = false, value }) {
+  const id = nextId(name || 'check');
+  const control = h('input', { type: 'checkbox', id, name, value, checked });
+  return { wrap: h('div', { class: 'check' }, control, h('label', { for: id }, label)), control };
+}
+
+export function message(kind = 'error', text = '') {
+  return h('div', { class: `message ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+export function setMessage(el, kind, text) {
+  el.className = `message ${kind}`;
+  el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  el.textContent = text || '';
+}
+
+/** Formats an RFC 3339 instant for people, in this computer's zone. */
+export function formatInstant(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatBytes(n) {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** `parent.append` that skips empty children (null, undefined, false). */
+export function add(parent, ...children) {
+  append(parent, children);
+  return parent;
+}

@@ -1,0 +1,86 @@
+// One entry: every field, its exhibits, its history, and withdrawing it with a reason.
+
+import * as api from '../api.js';
+import { S } from '../strings.js';
+import { add, h, field, formatInstant, message, setMessage } from '../dom.js';
+import { evidencePanel, exhibitList } from './evidence.js';
+
+export async function render(root, ctx, params = {}) {
+  const T = S.detail;
+  const L = T.labels;
+  const number = params.number;
+  const [detail, history] = await Promise.all([api.entry_get(number), api.entry_history(number).catch(() => [])]);
+  const { entry } = detail;
+  const i = entry.incident;
+  const label = (list, key) => (ctx.vocab[list].find((x) => x.key === key) || { label: key }).label;
+  const msg = message(params.flash ? 'ok' : 'error', params.flash || '');
+
+  const rows = [];
+  const row = (dt, value) => { if (value !== undefined && value !== null && String(value).trim() !== '') rows.push(h('dt', {}, dt), h('dd', {}, value)); };
+  row(L.description, i?.description);
+  row(T.when, detail.when);
+  row(L.where, i?.location);
+  row(L.behaviours, i && i.behaviours.length ? i.behaviours.map((b) => h('span', { class: 'badge' }, label('behaviours', b))) : null);
+  row(L.channel, i?.channel ? label('channels', i.channel) : null);
+  row(L.channel_detail, i?.channel_detail);
+  row(L.who, i?.who);
+  row(L.witnesses, i?.witnesses);
+  row(L.children, i && i.children_present !== null && i.children_present !== undefined ? T.mb[String(i.children_present)] : null);
+  row(L.police, i ? [i.police.date, i.police.reference, i.police.officer].filter(Boolean).join(' · ') : null);
+  row(L.response, i?.response);
+  row(L.impact, i ? [i.impact.fear_of_violence ? S.form.fear : '', i.impact.alarm_or_distress ? S.form.alarm : '', i.impact.daily_life_changes, i.impact.notes].filter(Boolean).join('\n') : null);
+  row(L.order, i?.order_breached);
+  row(L.risks, i && i.risks.length ? i.risks.map((r) => h('span', { class: 'badge' }, label('risks', r))) : null);
+  row(T.recorded, formatInstant(entry.recorded_at));
+  row(T.amended, entry.amended_at ? formatInstant(entry.amended_at) : null);
+
+  const statusNote = entry.status.status === 'withdrawn' ? h('p', { class: 'message warn' }, T.withdrawn(entry.status.reason))
+    : entry.status.status === 'erased' ? h('p', { class: 'message warn' }, T.erased) : null;
+
+  const exhibits = exhibitList(detail.exhibits, {
+    onSaveCopy: async (x) => {
+      try { setMessage(msg, 'ok', T.savedCopy(await api.evidence_save_original(x.mark))); }
+      catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(msg, 'error', err.message); }
+    },
+  });
+  const active = entry.status.status === 'active';
+  const panel = active ? evidencePanel({ entry: number, onAttached: () => ctx.go('entry-detail', { number, focusMain: false }) }) : null;
+
+  const reason = field({ label: T.reason, name: 'reason', as: 'textarea' });
+  const withdrawBox = h('form', { class: 'card', hidden: true, id: 'withdraw-form', novalidate: true },
+    h('h2', {}, T.withdraw), h('p', {}, T.withdrawIntro), reason.wrap,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, T.confirmWithdraw)));
+  withdrawBox.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api.entry_withdraw(number, reason.control.value);
+      ctx.go('entry-detail', { number });
+    } catch (err) { setMessage(msg, 'error', err.message); reason.control.focus(); }
+  });
+
+  add(root, 
+    h('div', { class: 'page-head' }, h('h1', {}, T.title(number)),
+      h('button', { type: 'button', class: 'link', onclick: () => ctx.go('timeline') }, T.back)),
+    msg, statusNote,
+    entry.written_while_locked ? h('p', { class: 'hint' }, T.lockedNote) : null,
+    h('section', { class: 'card', 'aria-label': T.title(number) }, h('dl', { class: 'fields' }, rows)),
+    active ? h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'edit-entry', onclick: () => ctx.go('entry-form', { number }) }, T.edit),
+      h('button', { type: 'button', id: 'withdraw', onclick: () => { withdrawBox.hidden = false; reason.control.focus(); } }, T.withdraw)) : null,
+    withdrawBox,
+    h('section', { class: 'card', 'aria-labelledby': 'exhibits-title' },
+      h('h2', { id: 'exhibits-title' }, T.exhibits),
+      detail.exhibits.length ? exhibits.ul : h('p', { class: 'muted' }, T.noExhibits),
+      panel ? h('h3', {}, T.addEvidence) : null,
+      panel ? panel.wrap : null),
+    h('section', { class: 'card', 'aria-labelledby': 'history-title' },
+      h('h2', { id: 'history-title' }, T.history),
+      h('ol', { class: 'revisions', id: 'revisions' }, history.map((r) =>
+        h('li', {}, h('strong', {}, T.revision(r.revision)), ' · ', formatInstant(r.saved_at), ' · ', r.when,
+          h('p', { class: 'muted' }, r.description))))));
+
+  return {
+    onDropped: panel ? (files) => panel.onDropped(files) : undefined,
+    dispose: () => { exhibits.dispose(); panel?.dispose(); },
+  };
+}

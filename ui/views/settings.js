@@ -1,0 +1,76 @@
+// Settings: exhibit initials, names for the report cover, auto-lock, backups, the
+// quick-exit key, and changing the passphrase.
+
+import * as api from '../api.js';
+import { S } from '../strings.js';
+import { add, h, field, message, setMessage } from '../dom.js';
+
+export async function render(root, ctx) {
+  const T = S.settings;
+  const s = await api.settings_get();
+  const info = await api.vault_info().catch(() => null);
+  const msg = message('ok');
+  const initials = field({ label: T.initials, hint: T.initialsHint, name: 'initials', value: s.initials, attrs: { maxlength: 4, autocomplete: 'off' } });
+  const keeper = field({ label: T.keeper, hint: T.optional, name: 'keeper', value: s.keeper_name });
+  const responsible = field({ label: T.responsible, hint: T.optional, name: 'responsible', value: s.responsible_name });
+  const autoLock = field({ label: T.autoLock, name: 'auto-lock', type: 'number', value: String(s.auto_lock_minutes), attrs: { min: 1, max: 120 } });
+  const backupDir = field({ label: T.backupDir, hint: T.backupHint, name: 'backup-dir', value: s.backup_dir || '', attrs: { readonly: true, placeholder: T.noBackup } });
+  const keep = field({ label: T.backupsToKeep, name: 'keep', type: 'number', value: String(s.backups_to_keep), attrs: { min: 1, max: 100 } });
+  const key = field({ label: T.quickExitKey, name: 'quick-exit-key', as: 'select', value: s.quick_exit_key,
+    options: Object.entries(T.keys) });
+
+  const form = h('form', { class: 'card', novalidate: true, id: 'settings-form' },
+    initials.wrap, keeper.wrap, responsible.wrap, autoLock.wrap, backupDir.wrap,
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'choose-backup', onclick: async () => {
+      try { backupDir.control.value = await api.settings_pick_backup_dir(); } catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(msg, 'error', err.message); }
+    } }, T.chooseFolder)),
+    keep.wrap, key.wrap, msg,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, T.save)));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const saved = await api.settings_save({
+        ...s,
+        initials: initials.control.value.trim(),
+        keeper_name: keeper.control.value,
+        responsible_name: responsible.control.value,
+        auto_lock_minutes: Number(autoLock.control.value),
+        backup_dir: backupDir.control.value || null,
+        backups_to_keep: Number(keep.control.value),
+        quick_exit_key: key.control.value,
+      });
+      ctx.settings = saved;
+      ctx.setQuickExitKey?.(saved.quick_exit_key);
+      setMessage(msg, 'ok', T.saved);
+    } catch (err) {
+      setMessage(msg, 'error', err.message || S.errors.generic);
+    }
+  });
+
+  const cur = field({ label: T.current, name: 'current', type: 'password', attrs: { autocomplete: 'current-password' } });
+  const next = field({ label: T.newPass, hint: S.firstRun.passphraseHint, name: 'new', type: 'password', attrs: { autocomplete: 'new-password' } });
+  const again = field({ label: T.confirm, name: 'again', type: 'password', attrs: { autocomplete: 'new-password' } });
+  const passMsg = message('ok');
+  const passForm = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'pass-title' },
+    h('h2', { id: 'pass-title' }, T.passTitle), cur.wrap, next.wrap, again.wrap, passMsg,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, T.change)));
+  passForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (next.control.value.length < 8) { setMessage(passMsg, 'error', S.firstRun.tooShort); return; }
+    if (next.control.value !== again.control.value) { setMessage(passMsg, 'error', S.firstRun.mismatch); return; }
+    try {
+      await api.vault_change_passphrase(cur.control.value, next.control.value);
+      for (const f of [cur, next, again]) f.control.value = '';
+      setMessage(passMsg, 'ok', T.changed);
+    } catch (err) {
+      setMessage(passMsg, 'error', err.kind === 'wrong_passphrase' ? S.errors.wrong_passphrase : (err.message || S.errors.generic));
+    }
+  });
+
+  add(root, h('h1', {}, T.title), form, passForm,
+    info ? h('section', { class: 'card', 'aria-labelledby': 'about-title' },
+      h('h2', { id: 'about-title' }, T.about),
+      h('p', {}, T.counts(info.entries, info.exhibits)),
+      info.fingerprint ? h('p', {}, `${T.fingerprint}: `, h('code', {}, info.fingerprint)) : null) : null);
+  return {};
+}

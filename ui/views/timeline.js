@@ -1,0 +1,124 @@
+// Timeline: entries newest first, grouped by month, with instant search and filters.
+// At 10,000 entries the filter runs over a precomputed lower-case text and only the
+// first rows are drawn; more are drawn as the list scrolls.
+
+import * as api from '../api.js';
+import { S } from '../strings.js';
+import { add, h, clear, field, message, setMessage } from '../dom.js';
+
+const PAGE_ROWS = 60;
+
+/** `01/09/2026` or `2026-09-01` → `2026-09-01`; '' when empty; null when unreadable. */
+export function isoDay(text) {
+  const t = text.trim();
+  if (!t) return '';
+  let m = t.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
+  if (m) return `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  m = t.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  return m ? t : null;
+}
+
+export async function render(root, ctx) {
+  const T = S.timeline;
+  const labels = Object.fromEntries(ctx.vocab.behaviours.map((b) => [b.key, b.label]));
+  const search = field({ label: T.search, hint: T.searchHint, name: 'search', type: 'search', attrs: { id: 'search', autocomplete: 'off' } });
+  search.control.id = 'search';
+  search.wrap.querySelector('label').setAttribute('for', 'search');
+  const from = field({ label: T.from, hint: T.dateHint, name: 'from', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+  const to = field({ label: T.to, name: 'to', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+  const behaviour = field({ label: T.behaviour, name: 'behaviour', as: 'select',
+    options: [['', T.anyBehaviour], ...ctx.vocab.behaviours.map((b) => [b.key, b.label])] });
+  const count = h('p', { class: 'timeline-count', id: 'entry-count', 'aria-live': 'polite' });
+  const msg = message('error');
+  const list = h('div', { id: 'timeline-list' });
+  const more = h('button', { type: 'button', id: 'show-more', hidden: true }, T.more);
+
+  add(root, 
+    h('div', { class: 'page-head' }, h('h1', {}, T.title),
+      h('button', { type: 'button', class: 'primary', id: 'new-entry', onclick: () => ctx.go('entry-form') }, S.nav.newEntry)),
+    h('div', { class: 'filters', role: 'search' }, search.wrap, from.wrap, to.wrap, behaviour.wrap),
+    count, msg, list, h('div', { class: 'actions' }, more));
+
+  let rows = [];
+  try {
+    rows = await api.entry_list();
+  } catch (err) {
+    setMessage(msg, 'error', err.message || S.errors.generic);
+  }
+  // Keep only what is drawn and searched: a short snippet and one lower-case text.
+  for (const r of rows) {
+    r.haystack = `${r.text}\n${r.location}\n${r.when}\n${r.number}\n${r.behaviours.map((b) => labels[b] || b).join(' ')}`.toLowerCase();
+    r.snippet = r.text.split('\n', 1)[0].slice(0, 200);
+    delete r.text;
+  }
+
+  let matches = rows;
+  let drawn = 0;
+  let lastMonth = null;
+  let currentList = null;
+
+  function card(r) {
+    const badges = r.behaviours.map((b) => h('span', { class: 'badge' }, labels[b] || b));
+    if (r.status !== 'active') badges.unshift(h('span', { class: 'badge status' }, r.status === 'withdrawn' ? T.withdrawn : T.erased));
+    if (r.written_while_locked) badges.push(h('span', { class: 'badge' }, T.lockedNote));
+    const snippet = r.snippet;
+    return h('li', {},
+      h('button', { type: 'button', class: 'entry-card', 'data-number': r.number, onclick: () => ctx.go('entry-detail', { number: r.number }) },
+        h('span', { class: 'line1' },
+          h('span', { class: 'number' }, T.number(r.number)),
+          h('span', { class: 'when' }, r.when),
+          r.location ? h('span', { class: 'where' }, r.location) : null),
+        snippet ? h('span', { class: 'snippet' }, snippet) : null,
+        h('span', { class: 'meta' }, badges, r.exhibits ? h('span', { class: 'exhibit-count' }, ' ', T.exhibits(r.exhibits)) : null)));
+  }
+
+  function drawMore() {
+    const end = Math.min(drawn + PAGE_ROWS, matches.length);
+    const frag = document.createDocumentFragment();
+    for (let i = drawn; i < end; i++) {
+      const r = matches[i];
+      if (r.month !== lastMonth) {
+        lastMonth = r.month;
+        const id = `month-${i}`;
+        frag.append(h('h2', { class: 'month', id }, r.month));
+        currentList = h('ol', { class: 'entries', 'aria-labelledby': id });
+        frag.append(currentList);
+      }
+      currentList.append(card(r));
+    }
+    list.append(frag);
+    drawn = end;
+    more.hidden = drawn >= matches.length;
+  }
+
+  function apply() {
+    const words = search.control.value.toLowerCase().split(/\s+/).filter(Boolean);
+    const f = isoDay(from.control.value);
+    const t = isoDay(to.control.value);
+    from.control.setAttribute('aria-invalid', f === null ? 'true' : 'false');
+    to.control.setAttribute('aria-invalid', t === null ? 'true' : 'false');
+    const b = behaviour.control.value;
+    matches = rows.filter((r) =>
+      (!f || r.day >= f) && (!t || r.day <= t) && (!b || r.behaviours.includes(b)) &&
+      words.every((w) => r.haystack.includes(w)));
+    clear(list);
+    drawn = 0; lastMonth = null; currentList = null;
+    if (rows.length === 0) list.append(h('p', { class: 'empty' }, T.empty));
+    else if (matches.length === 0) list.append(h('p', { class: 'empty' }, T.noMatch, ' ',
+      h('button', { type: 'button', class: 'link', onclick: () => { search.control.value = ''; from.control.value = ''; to.control.value = ''; behaviour.control.value = ''; apply(); } }, T.clear)));
+    drawMore();
+    count.textContent = T.count(matches.length, rows.length);
+  }
+
+  search.control.addEventListener('input', apply);
+  for (const c of [from.control, to.control]) c.addEventListener('input', apply);
+  behaviour.control.addEventListener('change', apply);
+  more.addEventListener('click', drawMore);
+  const observer = new IntersectionObserver((seen) => {
+    if (seen.some((e) => e.isIntersecting) && drawn < matches.length) drawMore();
+  }, { rootMargin: '600px' });
+  observer.observe(more);
+  apply();
+
+  return { dispose: () => observer.disconnect() };
+}
