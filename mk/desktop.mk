@@ -88,7 +88,7 @@ desktop-clean-e2e:
 # Formatting and clippy for the desktop crates (kept out of `make test` to save CI
 # time: the shell's Tauri dependencies take minutes to check).
 desktop-lint: desktop-deps
-	$(DESKTOP_CARGO) fmt $(APP_MANIFEST) -- --check
-	$(DESKTOP_CARGO) fmt $(E2E_MANIFEST) -- --check
-	$(DESKTOP_CARGO) clippy $(APP_MANIFEST) --all-targets -- -D warnings
-	$(DESKTOP_CARGO) clippy $(E2E_MANIFEST) --all-targets -- -D warnings
+	$(DESKTOP_CARGO) fmt $(DESKTOP_APP_MANIFEST) -- --check
+	$(DESKTOP_CARGO) fmt $(DESKTOP_E2E_MANIFEST) -- --check
+	$(DESKTOP_CARGO) clippy $(DESKTOP_APP_MANIFEST) --all-targets -- -D warnings
+	$(DESKTOP_CARGO) clippy $(DESKTOP_E2E_MANIFEST) --all-targets -- -D warnings
