@@ -6,7 +6,7 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Tools the tests use as independent checkers, and libraries the build links.
-APT_PACKAGES := age qpdf poppler-utils sqlite3 libheif-dev pkg-config gcc python3 tar coreutils
+APT_PACKAGES := age qpdf poppler-utils sqlite3 libheif-dev pkg-config gcc python3 tar coreutils xxd time util-linux
 
 .PHONY: run test deps check-rust lint unit bench clean cli
 
