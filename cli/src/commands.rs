@@ -42,6 +42,18 @@ pub fn unlock(cli: &Cli) -> Result<Vault> {
     Ok(vault)
 }
 
+/// Creates a file that must not exist yet (never overwrites the person's files).
+pub fn create_new(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::File {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+}
+
 pub fn print_json(value: &serde_json::Value) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Crypto(e.to_string()))?;
     outln!("{text}");
@@ -482,14 +494,7 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
                     _ => format!("exhibit {} has no preview", x.mark),
                 })
             })?;
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(out)
-                .map_err(|e| Error::File {
-                    path: out.clone(),
-                    message: e.to_string(),
-                })?;
+            let mut file = create_new(out)?;
             file.write_all(&bytes)?;
             outln!("Wrote the preview of {} to {}", x.mark, out.display());
         }

@@ -11,7 +11,7 @@ use daybook_core::vault::{HandoverKey, HandoverOptions, Vault};
 use daybook_core::{Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::commands::{parse_day, print_json, unlock, vault_path};
+use crate::commands::{create_new, parse_day, print_json, unlock, vault_path};
 use crate::{secret, Cli, Command, Failure, HandoverCommand};
 
 macro_rules! outln {
@@ -206,14 +206,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Keygen { out } => {
             let identity = Identity::generate();
             let public = identity.recipient().to_string();
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(out)
-                .map_err(|e| Error::File {
-                    path: out.clone(),
-                    message: e.to_string(),
-                })?;
+            let mut file = create_new(out)?;
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;

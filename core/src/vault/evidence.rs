@@ -224,7 +224,6 @@ impl Vault {
     ) -> Result<Exhibit> {
         let initials = self.settings()?.initials;
         let recipient = self.recipient.clone();
-        let vault_id = self.vault_id.clone();
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         self.store.write(|tx| {
             let current = index::current(tx, &unlocked.identity, &mut unlocked.index, entry)?;
@@ -323,14 +322,7 @@ impl Vault {
             let change = Change::ExhibitAdded {
                 exhibit: Box::new(exhibit.clone()),
             };
-            let event_id = append(
-                tx,
-                &recipient,
-                &unlocked.identity,
-                &vault_id,
-                Some(entry),
-                &change,
-            )?;
+            let event_id = append(tx, &recipient, &unlocked.identity, Some(entry), &change)?;
             store::exhibits::set_event(tx, &exhibit_id, &event_id)?;
             index::apply(
                 tx,
@@ -469,7 +461,6 @@ impl Vault {
             )));
         }
         let recipient = self.recipient.clone();
-        let vault_id = self.vault_id.clone();
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         self.store.write(|tx| {
             let row = store::exhibits::list(tx, Some(exhibit.entry_number))?
@@ -490,7 +481,6 @@ impl Vault {
                 tx,
                 &recipient,
                 &unlocked.identity,
-                &vault_id,
                 Some(exhibit.entry_number),
                 &change,
             )?;

@@ -440,7 +440,6 @@ impl Vault {
         let at = now();
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         let recipient = self.recipient.clone();
-        let vault_id = self.vault_id.clone();
         self.store.write(|tx| {
             let entry = index::current(tx, &unlocked.identity, &mut unlocked.index, number)?;
             if matches!(entry.status, Status::Erased { .. }) {
@@ -469,14 +468,7 @@ impl Vault {
                 recorded_at: entry.recorded_at,
                 exhibits: tombstones,
             };
-            append(
-                tx,
-                &recipient,
-                &unlocked.identity,
-                &vault_id,
-                Some(number),
-                &change,
-            )?;
+            append(tx, &recipient, &unlocked.identity, Some(number), &change)?;
             for row in earlier {
                 let place = Place {
                     table: "events",
@@ -513,7 +505,6 @@ impl Vault {
     ) -> Result<Change> {
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         let recipient = self.recipient.clone();
-        let vault_id = self.vault_id.clone();
         self.store.write(|tx| {
             let change = {
                 let identity = &unlocked.identity;
@@ -522,14 +513,7 @@ impl Vault {
                 make(tx, &mut current)?
             };
             let number = change.entry_number();
-            append(
-                tx,
-                &recipient,
-                &unlocked.identity,
-                &vault_id,
-                Some(number),
-                &change,
-            )?;
+            append(tx, &recipient, &unlocked.identity, Some(number), &change)?;
             index::apply(
                 tx,
                 &recipient,
@@ -549,7 +533,6 @@ impl Vault {
         }
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         let recipient = self.recipient.clone();
-        let vault_id = self.vault_id.clone();
         self.store.write(|tx| {
             for row in store::inbox::all(tx)? {
                 let change: Change = record::open(
@@ -572,7 +555,6 @@ impl Vault {
                     tx,
                     &recipient,
                     &unlocked.identity,
-                    &vault_id,
                     Some(row.entry_number),
                     &change,
                 )?;
@@ -795,7 +777,6 @@ pub(crate) fn append(
     tx: &rusqlite::Transaction,
     recipient: &Recipient,
     identity: &Identity,
-    _vault_id: &str,
     entry_number: Option<u64>,
     change: &Change,
 ) -> Result<String> {
