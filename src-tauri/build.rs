@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "entry_add",
     "entry_amend",
     "entry_withdraw",
+    "entry_erase",
     "entry_quick_note",
     "draft_save",
     "draft_load",

@@ -52,6 +52,7 @@ export const entry_history = (number) => call('entry_history', { number });
 export const entry_add = (form) => call('entry_add', { form });
 export const entry_amend = (number, form) => call('entry_amend', { number, form });
 export const entry_withdraw = (number, reason) => call('entry_withdraw', { number, reason });
+export const entry_erase = (number) => call('entry_erase', { number });
 export const entry_quick_note = (text) => call('entry_quick_note', { text });
 export const draft_save = (form, draft) => call('draft_save', { form, draft });
 export const draft_load = (form) => call('draft_load', { form });

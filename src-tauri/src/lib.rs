@@ -52,6 +52,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::entries::entry_add,
             commands::entries::entry_amend,
             commands::entries::entry_withdraw,
+            commands::entries::entry_erase,
             commands::entries::entry_quick_note,
             commands::entries::draft_save,
             commands::entries::draft_load,

@@ -192,7 +192,12 @@ fn locking_makes_the_backup_when_a_folder_is_set() {
     let mut settings = invoke(&app, "settings_get", json!({})).unwrap();
     settings["backup_dir"] = json!(backups.path());
     invoke(&app, "settings_save", json!({ "settings": settings })).unwrap();
-    invoke(&app, "entry_add", json!({ "form": form("A note to back up.") })).unwrap();
+    invoke(
+        &app,
+        "entry_add",
+        json!({ "form": form("A note to back up.") }),
+    )
+    .unwrap();
     invoke(&app, "vault_lock", json!({})).unwrap();
     let made = std::fs::read_dir(backups.path()).unwrap().count();
     assert_eq!(made, 1, "one backup in the folder");
@@ -207,4 +212,28 @@ fn settings_refuse_an_auto_lock_time_out_of_range() {
     settings["auto_lock_minutes"] = json!(0);
     let err = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap_err();
     assert_eq!(err["field"], "auto_lock_minutes");
+}
+
+#[test]
+fn erase_leaves_only_the_number_and_cannot_be_repeated() {
+    let app = app_with_diary();
+    unlock(&app);
+    invoke(
+        &app,
+        "entry_add",
+        json!({ "form": form("Written in the wrong diary by mistake.") }),
+    )
+    .unwrap();
+    invoke(&app, "entry_erase", json!({ "number": 1 })).unwrap();
+    let detail = invoke(&app, "entry_get", json!({ "number": 1 })).unwrap();
+    assert_eq!(detail["entry"]["status"]["status"], "erased");
+    assert!(detail["entry"]["incident"].is_null(), "{detail}");
+    let rows = invoke(&app, "entry_list", json!({})).unwrap();
+    assert_eq!(rows[0]["status"], "erased");
+    assert_eq!(rows[0]["text"], "");
+    let again = invoke(&app, "entry_erase", json!({ "number": 1 })).unwrap_err();
+    assert_eq!(again["kind"], "not_allowed");
+    invoke(&app, "vault_lock", json!({})).unwrap();
+    let locked = invoke(&app, "entry_erase", json!({ "number": 1 })).unwrap_err();
+    assert_eq!(locked["kind"], "locked");
 }

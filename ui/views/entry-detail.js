@@ -1,4 +1,5 @@
-// One entry: every field, its exhibits, its history, and withdrawing it with a reason.
+// One entry: every field, its exhibits, its history, withdrawing it with a reason, and
+// erasing it (for something written by mistake) after a confirmation in the page.
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
@@ -58,6 +59,29 @@ export async function render(root, ctx, params = {}) {
     } catch (err) { setMessage(msg, 'error', err.message); reason.control.focus(); }
   });
 
+  // Erasing: kept apart at the foot of the page, and confirmed in the page with
+  // Cancel focused, so a stray Enter does nothing.
+  const eraseButton = h('button', { type: 'button', class: 'danger', id: 'erase-entry' }, T.erase);
+  const eraseCancel = h('button', { type: 'button', id: 'erase-cancel' }, T.eraseCancel);
+  const eraseConfirm = h('button', { type: 'button', class: 'danger', id: 'erase-confirm' }, T.confirmErase(number));
+  const eraseBox = h('div', { class: 'confirm', id: 'erase-confirmation', role: 'group', 'aria-labelledby': 'erase-warning', hidden: true },
+    h('p', { class: 'message warn', id: 'erase-warning' }, T.eraseWarn(number)),
+    h('div', { class: 'actions' }, eraseCancel, eraseConfirm));
+  eraseButton.addEventListener('click', () => { eraseButton.hidden = true; eraseBox.hidden = false; eraseCancel.focus(); });
+  eraseCancel.addEventListener('click', () => { eraseBox.hidden = true; eraseButton.hidden = false; eraseButton.focus(); });
+  eraseConfirm.addEventListener('click', async () => {
+    eraseConfirm.disabled = true;
+    try {
+      await api.entry_erase(number);
+      ctx.go('entry-detail', { number, flash: T.erasedNow(number) });
+    } catch (err) {
+      eraseConfirm.disabled = false;
+      setMessage(msg, 'error', err.message || S.errors.generic);
+      eraseCancel.focus();
+    }
+  });
+  const erasable = entry.status.status !== 'erased';
+
   add(root, 
     h('div', { class: 'page-head' }, h('h1', {}, T.title(number)),
       h('button', { type: 'button', class: 'link', onclick: () => ctx.go('timeline') }, T.back)),
@@ -73,11 +97,14 @@ export async function render(root, ctx, params = {}) {
       detail.exhibits.length ? exhibits.ul : h('p', { class: 'muted' }, T.noExhibits),
       panel ? h('h3', {}, T.addEvidence) : null,
       panel ? panel.wrap : null),
-    h('section', { class: 'card', 'aria-labelledby': 'history-title' },
+    history.length === 0 ? null : h('section', { class: 'card', 'aria-labelledby': 'history-title' },
       h('h2', { id: 'history-title' }, T.history),
       h('ol', { class: 'revisions', id: 'revisions' }, history.map((r) =>
         h('li', {}, h('strong', {}, T.revision(r.revision)), ' · ', formatInstant(r.saved_at), ' · ', r.when,
-          h('p', { class: 'muted' }, r.description))))));
+          h('p', { class: 'muted' }, r.description))))),
+    erasable ? h('section', { class: 'card erase-zone', 'aria-labelledby': 'erase-title', id: 'erase-section' },
+      h('h2', { id: 'erase-title' }, T.erase), h('p', {}, T.eraseIntro),
+      h('div', { class: 'actions' }, eraseButton), eraseBox) : null);
 
   return {
     onDropped: panel ? (files) => panel.onDropped(files) : undefined,

@@ -1,5 +1,5 @@
 //! Entries: the timeline, one entry with its history, adding, amending, withdrawing,
-//! quick notes written while locked, and sealed drafts of the form.
+//! erasing, quick notes written while locked, and sealed drafts of the form.
 
 use daybook_core::entry::{Entry, Revision};
 use daybook_core::evidence::Exhibit;
@@ -162,6 +162,14 @@ pub async fn entry_withdraw(
         return Err(UiError::invalid("reason", "please give a short reason"));
     }
     state.with_vault(|v| v.withdraw(number, reason.trim()))
+}
+
+/// Erases what an entry says and its evidence files for good, for something written
+/// by mistake. The diary's record keeps a note that the entry existed and when it was
+/// erased.
+#[tauri::command]
+pub async fn entry_erase(state: State<'_, AppState>, number: u64) -> CmdResult<()> {
+    state.with_vault(|v| v.erase(number))
 }
 
 /// A quick note from the lock screen: sealed to the diary's public key, readable only

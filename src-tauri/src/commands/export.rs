@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -46,13 +47,60 @@ pub struct Step {
     pub stage: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct ExportOptions {
-    /// Leave out withdrawn entries.
-    pub exclude_withdrawn: bool,
+    /// First day to include, `DD/MM/YYYY` (or `YYYY-MM-DD`); empty for no limit.
+    pub from: String,
+    /// Last day to include, as `from`.
+    pub to: String,
+    /// Include withdrawn entries (report and handover).
+    pub include_withdrawn: bool,
+    /// Leave out witnesses' names and contact details (report and handover).
+    pub redact_witnesses: bool,
+    /// Show pictures of image exhibits in the report.
+    pub include_pictures: bool,
     /// Passphrase for the handover file (it is encrypted to it).
     pub handover_passphrase: String,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            from: String::new(),
+            to: String::new(),
+            include_withdrawn: true,
+            redact_witnesses: false,
+            include_pictures: true,
+            handover_passphrase: String::new(),
+        }
+    }
+}
+
+/// A day from the form: `DD/MM/YYYY` or `YYYY-MM-DD`; empty is no limit.
+fn day(field: &str, text: &str) -> CmdResult<Option<NaiveDate>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .map(Some)
+        .map_err(|_| UiError::invalid(field, "please write the date like 01/09/2026"))
+}
+
+/// The date range, checked: both readable, and `from` not after `to`.
+fn range(options: &ExportOptions) -> CmdResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let (from, to) = (day("from", &options.from)?, day("to", &options.to)?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(UiError::invalid(
+                "to",
+                "the last day is before the first day; please check the dates",
+            ));
+        }
+    }
+    Ok((from, to))
 }
 
 #[derive(Serialize)]
@@ -76,6 +124,7 @@ pub async fn export_run<R: Runtime>(
         return Err(daybook_core::Error::Locked.into());
     }
     // Validate before asking where to save.
+    range(&options)?;
     if kind == ExportKind::Handover && options.handover_passphrase.chars().count() < 8 {
         return Err(UiError::invalid(
             "handover_passphrase",
@@ -145,12 +194,15 @@ fn run(
     cancel: &AtomicBool,
 ) -> CmdResult<()> {
     let progress = ChannelProgress { channel, cancel };
-    let include_withdrawn = !options.exclude_withdrawn;
+    let (from, to) = range(options)?;
     match kind {
         ExportKind::Report => {
             let report_options = report::Options {
-                include_withdrawn,
-                ..Default::default()
+                from,
+                to,
+                include_withdrawn: options.include_withdrawn,
+                redact_witnesses: options.redact_witnesses,
+                thumbnails: options.include_pictures,
             };
             state.with_vault(|v| v.write_report(out, &report_options, &progress).map(|_| ()))
         }
@@ -162,10 +214,10 @@ fn run(
                 ));
             }
             let handover = HandoverOptions {
-                from: None,
-                to: None,
-                redact_witnesses: false,
-                include_withdrawn,
+                from,
+                to,
+                redact_witnesses: options.redact_witnesses,
+                include_withdrawn: options.include_withdrawn,
                 key: HandoverKey::Passphrase(SecretString::from(
                     options.handover_passphrase.clone(),
                 )),
@@ -179,7 +231,7 @@ fn run(
                 total: 1,
                 stage: "files".into(),
             });
-            state.with_vault(|v| v.write_evidence_pack(out, None, None).map(|_| ()))?;
+            state.with_vault(|v| v.write_evidence_pack(out, from, to).map(|_| ()))?;
             let _ = channel.send(Step {
                 done: 1,
                 total: 1,
@@ -187,5 +239,45 @@ fn run(
             });
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(from: &str, to: &str) -> ExportOptions {
+        ExportOptions {
+            from: from.into(),
+            to: to.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn empty_dates_are_no_limit_and_both_spellings_are_read() {
+        assert_eq!(range(&dates("", " ")).unwrap(), (None, None));
+        let (from, to) = range(&dates("01/09/2026", "2026-09-30")).unwrap();
+        assert_eq!(from, NaiveDate::from_ymd_opt(2026, 9, 1));
+        assert_eq!(to, NaiveDate::from_ymd_opt(2026, 9, 30));
+    }
+
+    #[test]
+    fn unreadable_or_backwards_dates_name_the_field() {
+        let err = range(&dates("31/02/2026", "")).unwrap_err();
+        assert_eq!(
+            (err.kind.as_str(), err.field.as_deref()),
+            ("invalid_field", Some("from"))
+        );
+        let err = range(&dates("", "next week")).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("to"));
+        let err = range(&dates("02/09/2026", "01/09/2026")).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("to"));
+    }
+
+    #[test]
+    fn defaults_keep_withdrawn_entries_and_pictures() {
+        let options: ExportOptions = serde_json::from_str("{}").unwrap();
+        assert!(options.include_withdrawn && options.include_pictures && !options.redact_witnesses);
     }
 }

@@ -135,9 +135,17 @@ async fn diary_story() -> Res {
         eprintln!("note: the core gave no capture time for the photo, so none was offered");
     }
     screen(&c, "04-entry-form").await?;
-    c.execute("document.getElementById('section-evidence').scrollIntoView(); return true;", vec![]).await?;
+    c.execute(
+        "document.getElementById('section-evidence').scrollIntoView(); return true;",
+        vec![],
+    )
+    .await?;
     shot(&c, "04b-entry-form-evidence").await?;
-    c.execute("document.getElementById('section-police').scrollIntoView(); return true;", vec![]).await?;
+    c.execute(
+        "document.getElementById('section-police').scrollIntoView(); return true;",
+        vec![],
+    )
+    .await?;
     shot(&c, "04c-entry-form-police-impact").await?;
     click(&c, "#save-entry").await?;
     wait_js(
@@ -231,7 +239,12 @@ async fn diary_story() -> Res {
 
     // Withdraw it, with a reason; it stays in the diary, marked.
     click(&c, "#withdraw").await?;
-    type_into(&c, "textarea[name=reason]", "It was a delivery company, not him.").await?;
+    type_into(
+        &c,
+        "textarea[name=reason]",
+        "It was a delivery company, not him.",
+    )
+    .await?;
     click(&c, "#withdraw-form button[type=submit]").await?;
     wait_js(
         &c,
