@@ -50,6 +50,32 @@ impl Drop for Partial<'_> {
     }
 }
 
+/// Bytes written between syncs of a long export: flushing to disk as it goes
+/// overlaps the disk's work with the reading and encrypting, instead of one long
+/// wait at the end.
+const SYNC_EVERY_BYTES: u64 = 128 * 1024 * 1024;
+
+/// A file that syncs its data every `SYNC_EVERY_BYTES`.
+struct SyncingFile {
+    file: File,
+    since_sync: u64,
+}
+
+impl Write for SyncingFile {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(data)?;
+        self.since_sync += n as u64;
+        if self.since_sync >= SYNC_EVERY_BYTES {
+            self.file.sync_data()?;
+            self.since_sync = 0;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 fn create(out: &Path) -> Result<File> {
     File::create(out).map_err(|e| Error::file(out, e))
 }
@@ -205,7 +231,13 @@ impl Vault {
             path: out,
             done: false,
         };
-        let file = BufWriter::with_capacity(1024 * 1024, create(out)?);
+        let file = BufWriter::with_capacity(
+            1024 * 1024,
+            SyncingFile {
+                file: create(out)?,
+                since_sync: 0,
+            },
+        );
         let sealer = match &options.key {
             HandoverKey::Recipient(r) => SealWriter::to_recipient(r, file)?,
             HandoverKey::Passphrase(p) => SealWriter::to_passphrase(p, crypto::SCRYPT_LOG_N, file)?,
@@ -240,7 +272,7 @@ impl Vault {
         })?;
         let file = sealer.finish()?.finish()?;
         let file = file.into_inner().map_err(|e| Error::file(out, e.error()))?;
-        file.sync_all().map_err(|e| Error::file(out, e))?;
+        file.file.sync_all().map_err(|e| Error::file(out, e))?;
         partial.done = true;
         Ok(manifest)
     }
