@@ -140,6 +140,11 @@ impl Vault {
     /// Attaches a file to an entry, streaming it: any size, constant memory.
     pub fn attach(&mut self, entry: u64, path: &Path, how: &str) -> Result<Exhibit> {
         let how = clean_how(how)?;
+        // Look before opening: opening a pipe or a device could wait for ever.
+        let before = std::fs::metadata(path).map_err(|e| Error::file(path, e))?;
+        if !before.is_file() {
+            return Err(Error::file(path, "this is not a file"));
+        }
         let mut file = File::open(path).map_err(|e| Error::file(path, e))?;
         let info = file.metadata().map_err(|e| Error::file(path, e))?;
         if !info.is_file() {
