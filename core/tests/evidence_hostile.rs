@@ -335,6 +335,36 @@ fn empty_files_are_refused_and_nothing_is_stored() {
 }
 
 #[test]
+fn pipes_and_devices_are_refused_without_waiting() {
+    let f = fixture();
+    let fifo = f.dir.path().join("pipe.jpg");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !matches!(made, Ok(s) if s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    // Opening a pipe nobody writes to would wait for ever: run it on a thread and
+    // give it a deadline.
+    let (tx, rx) = mpsc::channel();
+    let mut vault = f.vault;
+    let entry = f.entry;
+    std::thread::spawn(move || {
+        let pipe = vault.attach(entry, &fifo, "");
+        let device = vault.attach(entry, Path::new("/dev/zero"), "");
+        let _ = tx.send((
+            pipe.is_err(),
+            device.is_err(),
+            vault.info().map(|i| i.exhibits).ok(),
+        ));
+    });
+    let (pipe_refused, device_refused, exhibits) = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("attaching a pipe must not hang");
+    assert!(pipe_refused && device_refused);
+    assert_eq!(exhibits, Some(0));
+}
+
+#[test]
 fn jpeg_with_a_looping_exif_ifd_does_not_hang() {
     let f = fixture();
     let picture = jpeg(800, 600);
