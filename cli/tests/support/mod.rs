@@ -11,23 +11,16 @@ use std::process::{Command, Output, Stdio};
 
 use sha2::{Digest, Sha256};
 
-pub const PASS: &str = "correct horse battery staple";
+// The binary, the passphrase and the clean command come from the CLI tests' own
+// helpers, so both suites run `daybook` the same way.
+#[path = "../common/mod.rs"]
+mod common;
 
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_daybook")
-}
+pub use common::{bin, PASS};
 
 /// A command for the binary with a clean, predictable environment.
 pub fn daybook(vault: &Path) -> Command {
-    let mut cmd = Command::new(bin());
-    cmd.arg("--vault")
-        .arg(vault)
-        .env_remove("DAYBOOK_VAULT")
-        .env("DAYBOOK_INSECURE_SCRYPT_LOG_N", "10")
-        .env("TZ", "Europe/London")
-        .env("HOME", vault.parent().unwrap_or(Path::new("/nonexistent")))
-        .stdin(Stdio::null());
-    cmd
+    common::command(vault)
 }
 
 /// A command for the binary that needs no diary (keygen, verify FILE, handover open).
