@@ -8,6 +8,8 @@ use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
 
+use crate::crypto::{Recipient, SealWriter};
+
 /// Bytes per buffer passed between the threads.
 pub const PIPE_BUFFER_BYTES: usize = 1024 * 1024;
 /// Buffers in flight.
@@ -96,8 +98,10 @@ impl<W: Write + Send + 'static> Drop for BackgroundWriter<W> {
 }
 
 /// A reader fed by a background thread that reads `R` and hashes it with SHA-256.
+/// Buffers go back to the thread once read, so a long stream reuses the same few.
 pub struct HashingReader {
     rx: Option<Receiver<io::Result<Vec<u8>>>>,
+    spare: SyncSender<Vec<u8>>,
     worker: Option<JoinHandle<(String, u64)>>,
     current: Vec<u8>,
     pos: usize,
@@ -106,11 +110,15 @@ pub struct HashingReader {
 impl HashingReader {
     pub fn new<R: Read + Send + 'static>(mut source: R) -> Self {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(PIPE_DEPTH);
+        let (spare, spares) = sync_channel::<Vec<u8>>(PIPE_DEPTH + 2);
         let worker = std::thread::spawn(move || {
             let mut hasher = Sha256::new();
             let mut size = 0u64;
             loop {
-                let mut buf = vec![0u8; PIPE_BUFFER_BYTES];
+                let mut buf = spares
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(PIPE_BUFFER_BYTES));
+                buf.resize(PIPE_BUFFER_BYTES, 0);
                 let mut filled = 0;
                 // Fill the buffer (short reads are normal for pipes and some files).
                 let result = loop {
@@ -144,9 +152,31 @@ impl HashingReader {
         });
         HashingReader {
             rx: Some(rx),
+            spare,
             worker: Some(worker),
             current: Vec::new(),
             pos: 0,
+        }
+    }
+
+    /// The next buffer read (already hashed), or `None` at the end. Hand it back with
+    /// `give_back` when done with it.
+    pub fn next_buffer(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let Some(rx) = &self.rx else {
+            return Ok(None);
+        };
+        match rx.recv() {
+            Ok(Ok(buf)) => Ok(Some(buf)),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Returns a buffer for the reading thread to fill again.
+    pub fn give_back(&self, mut buf: Vec<u8>) {
+        if buf.capacity() >= PIPE_BUFFER_BYTES {
+            buf.clear();
+            let _ = self.spare.try_send(buf);
         }
     }
 
@@ -163,16 +193,13 @@ impl HashingReader {
 impl Read for HashingReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.current.len() {
-            let Some(rx) = &self.rx else {
-                return Ok(0);
-            };
-            match rx.recv() {
-                Ok(Ok(buf)) => {
-                    self.current = buf;
+            match self.next_buffer()? {
+                Some(buf) => {
+                    let used = std::mem::replace(&mut self.current, buf);
+                    self.give_back(used);
                     self.pos = 0;
                 }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(0),
+                None => return Ok(0),
             }
         }
         let n = out.len().min(self.current.len() - self.pos);
@@ -184,6 +211,103 @@ impl Read for HashingReader {
 
 impl Drop for HashingReader {
     fn drop(&mut self) {
+        self.rx = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// Reads a source (hashing it) on one background thread and seals it on another; the
+/// sealed stream arrives here in pieces. Three stages, so reading, sealing and storing
+/// overlap: storing is the slowest, and it no longer waits for the encryption.
+pub struct SealingPipe {
+    rx: Option<Receiver<Vec<u8>>>,
+    worker: Option<JoinHandle<io::Result<(String, u64)>>>,
+}
+
+/// Sends what is written as pieces of a fixed size.
+struct PieceSender {
+    tx: SyncSender<Vec<u8>>,
+    buf: Vec<u8>,
+    piece_bytes: usize,
+}
+
+impl PieceSender {
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let piece = std::mem::replace(&mut self.buf, Vec::with_capacity(self.piece_bytes));
+        self.tx.send(piece).map_err(|_| stopped())
+    }
+}
+
+impl Write for PieceSender {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let n = (self.piece_bytes - self.buf.len()).min(data.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == self.piece_bytes {
+            self.send()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SealingPipe {
+    /// Starts reading `source` and sealing it to `recipient`, in pieces of
+    /// `piece_bytes` (the last may be shorter).
+    pub fn new<R: Read + Send + 'static>(
+        source: R,
+        recipient: Recipient,
+        piece_bytes: usize,
+    ) -> Self {
+        let (tx, rx) = sync_channel::<Vec<u8>>(PIPE_DEPTH);
+        let worker = std::thread::spawn(move || {
+            let mut reader = HashingReader::new(source);
+            let out = PieceSender {
+                tx,
+                buf: Vec::with_capacity(piece_bytes),
+                piece_bytes,
+            };
+            let mut sealer = SealWriter::to_recipient(&recipient, out)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            while let Some(buf) = reader.next_buffer()? {
+                sealer.write_all(&buf)?;
+                reader.give_back(buf);
+            }
+            sealer.finish()?.send()?;
+            reader.finish()
+        });
+        SealingPipe {
+            rx: Some(rx),
+            worker: Some(worker),
+        }
+    }
+
+    /// The next piece of the sealed stream; `None` at the end (or when reading failed:
+    /// `finish` says which).
+    pub fn next_piece(&mut self) -> Option<Vec<u8>> {
+        self.rx.as_ref().and_then(|rx| rx.recv().ok())
+    }
+
+    /// The SHA-256 (hex) and size of the source, or the error that stopped reading or
+    /// sealing. Call after `next_piece` has returned `None`.
+    pub fn finish(mut self) -> io::Result<(String, u64)> {
+        self.rx = None;
+        match self.worker.take().map(|w| w.join()) {
+            Some(Ok(result)) => result,
+            _ => Err(stopped()),
+        }
+    }
+}
+
+impl Drop for SealingPipe {
+    fn drop(&mut self) {
+        // Dropping the receiver makes the worker's next send fail, so it ends.
         self.rx = None;
         if let Some(worker) = self.worker.take() {
             let _ = worker.join();
@@ -215,5 +339,54 @@ mod tests {
         let (sha, size) = r.finish().unwrap();
         assert_eq!(size, data.len() as u64);
         assert_eq!(sha, hex::encode(Sha256::digest(&data)));
+    }
+
+    #[test]
+    fn sealing_pipe_gives_one_age_stream_in_pieces_and_the_hash() {
+        use crate::crypto::{Identity, OpenReader};
+        let data: Vec<u8> = (0..2_500_000u32).map(|i| (i % 241) as u8).collect();
+        let identity = Identity::generate();
+        let mut pipe = SealingPipe::new(
+            std::io::Cursor::new(data.clone()),
+            identity.recipient(),
+            100_000,
+        );
+        let mut sealed = Vec::new();
+        let mut sizes = Vec::new();
+        while let Some(piece) = pipe.next_piece() {
+            sizes.push(piece.len());
+            sealed.extend_from_slice(&piece);
+        }
+        let (sha, size) = pipe.finish().unwrap();
+        assert_eq!(size, data.len() as u64);
+        assert_eq!(sha, hex::encode(Sha256::digest(&data)));
+        // Every piece but the last is full.
+        assert!(sizes[..sizes.len() - 1].iter().all(|&n| n == 100_000));
+        let mut opened = Vec::new();
+        OpenReader::with_identity(&identity, std::io::Cursor::new(sealed))
+            .unwrap()
+            .read_to_end(&mut opened)
+            .unwrap();
+        assert_eq!(opened, data);
+    }
+
+    #[test]
+    fn sealing_pipe_reports_a_read_error() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("the disk went away"));
+                }
+                self.0 -= 1;
+                buf.fill(7);
+                Ok(buf.len())
+            }
+        }
+        let identity = crate::crypto::Identity::generate();
+        let mut pipe = SealingPipe::new(Failing(3), identity.recipient(), 4096);
+        while pipe.next_piece().is_some() {}
+        let err = pipe.finish().unwrap_err();
+        assert!(err.to_string().contains("the disk went away"), "{err}");
     }
 }

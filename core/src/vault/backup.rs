@@ -126,7 +126,7 @@ impl Vault {
         }
         let kept = if vault_path.exists() {
             // Fold the current diary's log into its file before moving it.
-            if let Ok(current) = Vault::open(vault_path) {
+            if let Ok(mut current) = Vault::open(vault_path) {
                 current.store.checkpoint()?;
             }
             let kept = unused_timed(|t| with_suffix(vault_path, &format!(".before-restore-{t}")));

@@ -16,10 +16,10 @@ use sha2::{Digest, Sha256};
 
 use super::{append, index, now, open_change, Vault};
 use crate::chain::{Change, ExhibitTombstone};
-use crate::crypto::{Identity, OpenReader, SealWriter};
+use crate::crypto::{Identity, OpenReader};
 use crate::error::{Error, Result};
 use crate::evidence::{media_type, metadata, thumbnail, Exhibit, Metadata, Preview};
-use crate::pipe::HashingReader;
+use crate::pipe::SealingPipe;
 use crate::record::{self, Place};
 use crate::store::{self, exhibits::ChunkReader};
 
@@ -230,7 +230,7 @@ impl Vault {
         let initials = self.settings()?.initials;
         let recipient = self.recipient.clone();
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
-        self.store.write(|tx| {
+        self.store.write_bulk(|tx| {
             let current = index::current(tx, &unlocked.identity, &mut unlocked.index, entry)?;
             if matches!(current.status, crate::entry::Status::Erased { .. }) {
                 return Err(Error::NotAllowed(format!("entry {entry} was erased")));
@@ -238,22 +238,15 @@ impl Vault {
             let exhibit_id = record::new_id();
             let added_at = now();
 
-            // Stream: read → SHA-256 (one thread) → age → chunk rows (this thread).
-            let chunks = store::exhibits::ChunkWriter::new(tx, &exhibit_id);
-            let mut sealer = SealWriter::to_recipient(&recipient, chunks)?;
-            let mut reader = HashingReader::new(source);
-            let mut buf = vec![0u8; STREAM_BUFFER_BYTES];
-            loop {
-                let n = match reader.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(Error::file(&incoming.name, e)),
-                };
-                sealer.write_all(&buf[..n])?;
+            // Stream: read → SHA-256 (one thread) → age (another) → chunk rows (here).
+            let mut chunks = store::exhibits::ChunkWriter::new(tx, &exhibit_id);
+            let mut pipe =
+                SealingPipe::new(source, recipient.clone(), store::exhibits::CHUNK_BYTES);
+            while let Some(piece) = pipe.next_piece() {
+                chunks.write_all(&piece)?;
             }
-            sealer.finish()?.finish()?;
-            let (sha256, size) = reader.finish()?;
+            chunks.finish()?;
+            let (sha256, size) = pipe.finish().map_err(|e| Error::file(&incoming.name, e))?;
             if let Some(expected) = incoming.expected_size {
                 if expected != size {
                     return Err(Error::file(
