@@ -597,3 +597,57 @@ fn canary_never_reaches_the_disk() {
         "scanned only {scanned} bytes of {files:?}"
     );
 }
+
+/// Records progress calls and cancels after `cancel_after` of them (if set).
+struct Watcher {
+    calls: std::cell::RefCell<Vec<(u64, u64)>>,
+    cancel_after: Option<usize>,
+}
+
+impl daybook_core::evidence::Progress for Watcher {
+    fn bytes_done(&self, done: u64, total: u64) {
+        self.calls.borrow_mut().push((done, total));
+    }
+    fn cancelled(&self) -> bool {
+        self.cancel_after
+            .is_some_and(|n| self.calls.borrow().len() >= n)
+    }
+}
+
+#[test]
+fn a_long_attach_reports_progress_and_can_be_cancelled() {
+    let mut f = fixture();
+    let bytes = noise(5 * 1024 * 1024 + 123, 9);
+    let path = f.write("voicemail.m4a", &bytes);
+
+    // Cancelled part way: an error, and nothing of it kept (no exhibit, no number).
+    let watcher = Watcher {
+        calls: Default::default(),
+        cancel_after: Some(2),
+    };
+    match f.vault.attach_with_progress(f.entry, &path, "", &watcher) {
+        Err(Error::Cancelled) => {}
+        other => panic!("not cancelled: {other:?}"),
+    }
+    assert_eq!(watcher.calls.borrow().len(), 2);
+    assert!(f.vault.exhibits(None).expect("list").is_empty());
+    assert_eq!(f.vault.info().expect("info").exhibits, 0);
+    assert!(f.vault.verify().expect("verify").ok());
+
+    // Watched to the end: steady progress up to the whole size, then the exhibit.
+    let watcher = Watcher {
+        calls: Default::default(),
+        cancel_after: None,
+    };
+    let x = f
+        .vault
+        .attach_with_progress(f.entry, &path, "", &watcher)
+        .expect("attach");
+    assert_eq!(x.mark, "AB/1", "the cancelled attach used no number");
+    assert_eq!(x.sha256, sha256_hex(&bytes));
+    let calls = watcher.calls.borrow();
+    assert!(calls.len() >= 5, "{} progress calls", calls.len());
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert!(calls.iter().all(|&(_, total)| total == bytes.len() as u64));
+    assert_eq!(calls.last().map(|c| c.0), Some(bytes.len() as u64));
+}

@@ -18,7 +18,9 @@ use super::{append, index, now, open_change, Vault};
 use crate::chain::{Change, ExhibitTombstone};
 use crate::crypto::{Identity, OpenReader};
 use crate::error::{Error, Result};
-use crate::evidence::{media_type, metadata, thumbnail, Exhibit, Metadata, Preview};
+use crate::evidence::{
+    media_type, metadata, thumbnail, Exhibit, Metadata, NoProgress, Preview, Progress,
+};
 use crate::pipe::SealingPipe;
 use crate::record::{self, Place};
 use crate::store::{self, exhibits::ChunkReader};
@@ -139,6 +141,18 @@ fn clean_how(how: &str) -> Result<String> {
 impl Vault {
     /// Attaches a file to an entry, streaming it: any size, constant memory.
     pub fn attach(&mut self, entry: u64, path: &Path, how: &str) -> Result<Exhibit> {
+        self.attach_with_progress(entry, path, how, &NoProgress)
+    }
+
+    /// `attach`, telling `progress` how far it has got. If `progress` says it is
+    /// cancelled, the attach stops with `Error::Cancelled` and nothing of it is kept.
+    pub fn attach_with_progress(
+        &mut self,
+        entry: u64,
+        path: &Path,
+        how: &str,
+        progress: &dyn Progress,
+    ) -> Result<Exhibit> {
         let how = clean_how(how)?;
         // Look before opening: opening a pipe or a device could wait for ever.
         let before = std::fs::metadata(path).map_err(|e| Error::file(path, e))?;
@@ -170,6 +184,9 @@ impl Vault {
         drop(file);
         let metadata = metadata::read(path, &media_type);
         let preview = thumbnail::make(path, &media_type, metadata.orientation);
+        if progress.cancelled() {
+            return Err(Error::Cancelled);
+        }
         let file = File::open(path).map_err(|e| Error::file(path, e))?;
         let incoming = Incoming {
             name,
@@ -179,7 +196,7 @@ impl Vault {
             preview,
             expected_size: Some(info.len()),
         };
-        self.store_exhibit(entry, Box::new(file), incoming)
+        self.store_exhibit(entry, Box::new(file), incoming, progress)
     }
 
     /// Attaches bytes that did not come from a file (a pasted screenshot).
@@ -218,7 +235,12 @@ impl Vault {
             preview,
             expected_size: Some(bytes.len() as u64),
         };
-        self.store_exhibit(entry, Box::new(std::io::Cursor::new(bytes)), incoming)
+        self.store_exhibit(
+            entry,
+            Box::new(std::io::Cursor::new(bytes)),
+            incoming,
+            &NoProgress,
+        )
     }
 
     fn store_exhibit(
@@ -226,6 +248,7 @@ impl Vault {
         entry: u64,
         source: Box<dyn Read + Send>,
         incoming: Incoming,
+        progress: &dyn Progress,
     ) -> Result<Exhibit> {
         let initials = self.settings()?.initials;
         let recipient = self.recipient.clone();
@@ -242,8 +265,17 @@ impl Vault {
             let mut chunks = store::exhibits::ChunkWriter::new(tx, &exhibit_id);
             let mut pipe =
                 SealingPipe::new(source, recipient.clone(), store::exhibits::CHUNK_BYTES);
+            let total = incoming.expected_size.unwrap_or(0);
+            let mut done = 0u64;
             while let Some(piece) = pipe.next_piece() {
+                if progress.cancelled() {
+                    // Dropping the pipe stops its threads; the transaction rolls back.
+                    return Err(Error::Cancelled);
+                }
                 chunks.write_all(&piece)?;
+                // Sealed bytes run a little ahead of the original's (headers, tags).
+                done = (done + piece.len() as u64).min(total);
+                progress.bytes_done(done, total);
             }
             chunks.finish()?;
             let (sha256, size) = pipe.finish().map_err(|e| Error::file(&incoming.name, e))?;
