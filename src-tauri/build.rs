@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "evidence_stage_bytes",
     "evidence_unstage",
     "evidence_attach",
+    "evidence_cancel",
     "evidence_list",
     "evidence_thumbnail",
     "evidence_save_original",

@@ -64,7 +64,10 @@ export const evidence_pick = () => call('evidence_pick');
 export const evidence_stage_bytes = (bytes, name) =>
   call('evidence_stage_bytes', bytes, { headers: { 'x-name': encodeURIComponent(name) } });
 export const evidence_unstage = (token) => call('evidence_unstage', { token });
-export const evidence_attach = (entry, token, how) => call('evidence_attach', { entry, token, how });
+/** `job` is chosen by the caller so it can stop the attach with `evidence_cancel`. */
+export const evidence_attach = (entry, token, how, job, onProgress) =>
+  call('evidence_attach', { entry, token, how, job, onProgress: channel(onProgress) });
+export const evidence_cancel = (job) => call('evidence_cancel', { job });
 export const evidence_list = (entry = null) => call('evidence_list', { entry });
 /** Resolves to an ArrayBuffer of JPEG bytes (empty when there is no thumbnail). */
 export const evidence_thumbnail = (mark) => call('evidence_thumbnail', { mark });

@@ -165,6 +165,11 @@ export const S = {
     takenAt: (date, time) => `By the camera’s clock, this photo was taken on ${date} at ${time}. Cameras and phones can be set wrong, so check it.`,
     usedTime: 'The entry now uses the time from the camera’s clock.',
     attachFailed: (name, why) => `${name} could not be added: ${why}`,
+    attaching: (name) => `Adding ${name} to your diary…`,
+    attachProgress: (done, total) => `${done} of ${total} stored`,
+    cancelAttach: 'Cancel',
+    attachCancelled: (name) => `Stopped. ${name} was not added, and nothing of it was kept.`,
+    notAddedEither: (names) => `${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} not added either.`,
     noEvidenceHere: 'Open a new or existing entry to add evidence.',
   },
 

@@ -61,6 +61,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::evidence::evidence_stage_bytes,
             commands::evidence::evidence_unstage,
             commands::evidence::evidence_attach,
+            commands::evidence::evidence_cancel,
             commands::evidence::evidence_list,
             commands::evidence::evidence_thumbnail,
             commands::evidence::evidence_save_original,

@@ -136,9 +136,14 @@ impl AppState {
         lock(&self.vault).as_ref().is_some_and(|v| v.is_unlocked())
     }
 
-    /// Makes the automatic backup (when a backup folder is set and the diary
-    /// changed), then drops the key and everything staged.
+    /// Stops the running jobs, makes the automatic backup (when a backup folder is
+    /// set and the diary changed), then drops the key and everything staged.
     pub fn lock_now(&self) {
+        // First, so a job holding the vault (a long attach or export) lets go of it
+        // at once instead of holding up the lock until it is done.
+        for flag in lock(&self.jobs).values() {
+            flag.store(true, Ordering::SeqCst);
+        }
         if let Some(vault) = lock(&self.vault).as_mut() {
             if vault.is_unlocked() {
                 // A failed backup must not keep the diary unlocked.
@@ -147,7 +152,23 @@ impl AppState {
             vault.lock();
         }
         lock(&self.staged).clear();
-        for flag in lock(&self.jobs).values() {
+    }
+
+    /// Registers a long job under the id the UI chose, so `cancel_job` can stop it.
+    /// The job is forgotten when the returned guard is dropped.
+    pub fn start_job(&self, id: u64) -> Job<'_> {
+        let cancel = Arc::new(AtomicBool::new(false));
+        lock(&self.jobs).insert(id, cancel.clone());
+        Job {
+            state: self,
+            id,
+            cancel,
+        }
+    }
+
+    /// Asks a running job to stop (it stops at its next check and keeps nothing).
+    pub fn cancel_job(&self, id: u64) {
+        if let Some(flag) = lock(&self.jobs).get(&id) {
             flag.store(true, Ordering::SeqCst);
         }
     }
@@ -167,5 +188,25 @@ impl AppState {
             // The UI may have gone (reload); nothing to do then.
             let _ = channel.send(event);
         }
+    }
+}
+
+/// A running job: its cancel flag, registered in `AppState::jobs` until dropped.
+pub struct Job<'a> {
+    state: &'a AppState,
+    id: u64,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Job<'_> {
+    /// The flag the job's worker checks; true once the job is cancelled.
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+}
+
+impl Drop for Job<'_> {
+    fn drop(&mut self) {
+        lock(&self.state.jobs).remove(&self.id);
     }
 }

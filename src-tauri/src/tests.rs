@@ -2,13 +2,15 @@
 //! path (argument parsing, the permission list, error serialisation) into the real
 //! core, with a diary in a temporary folder.
 
+use std::sync::{Arc, Mutex};
+
 use daybook_core::vault::CreateOptions;
 use daybook_core::{SecretString, Vault};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+use tauri::{Manager, Webview, WebviewWindow, WebviewWindowBuilder};
 
 use crate::state::AppState;
 
@@ -21,7 +23,15 @@ struct App {
 }
 
 fn app_with(path: std::path::PathBuf, dir: tempfile::TempDir) -> App {
-    let app = crate::configure(mock_builder(), AppState::new(path))
+    app_on(mock_builder(), path, dir)
+}
+
+fn app_on(
+    builder: tauri::Builder<MockRuntime>,
+    path: std::path::PathBuf,
+    dir: tempfile::TempDir,
+) -> App {
+    let app = crate::configure(builder, AppState::new(path))
         .build(tauri::generate_context!())
         .expect("mock app builds");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -36,6 +46,10 @@ fn app_with(path: std::path::PathBuf, dir: tempfile::TempDir) -> App {
 
 /// An app whose diary exists (locked) with a cheap scrypt cost.
 fn app_with_diary() -> App {
+    app_with_diary_on(mock_builder())
+}
+
+fn app_with_diary_on(builder: tauri::Builder<MockRuntime>) -> App {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("diary.daybook");
     let options = CreateOptions {
@@ -46,10 +60,18 @@ fn app_with_diary() -> App {
         Vault::create(&path, SecretString::from(PASSPHRASE.to_string()), options).unwrap();
     vault.lock();
     drop(vault);
-    app_with(path, dir)
+    app_on(builder, path, dir)
 }
 
 fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_on(&app.window, cmd, args)
+}
+
+fn invoke_on<W: AsRef<Webview<MockRuntime>>>(
+    webview: &W,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
@@ -59,7 +81,7 @@ fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
-    get_ipc_response(&app.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().unwrap())
 }
 
 fn unlock(app: &App) {
@@ -236,4 +258,154 @@ fn erase_leaves_only_the_number_and_cannot_be_repeated() {
     invoke(&app, "vault_lock", json!({})).unwrap();
     let locked = invoke(&app, "entry_erase", json!({ "number": 1 })).unwrap_err();
     assert_eq!(locked["kind"], "locked");
+}
+
+/// Messages the commands sent on channels: (channel id, message), in order.
+type Sent = Arc<Mutex<Vec<(u32, Value)>>>;
+
+/// A builder whose channel messages are kept in `sent` (and, for `then`, handed to it
+/// as they arrive, on the sending thread).
+fn capturing(
+    sent: Sent,
+    then: impl Fn(&Webview<MockRuntime>, u32, &Value) + Send + Sync + 'static,
+) -> tauri::Builder<MockRuntime> {
+    mock_builder().channel_interceptor(move |webview, callback, _index, body| {
+        let InvokeResponseBody::Json(json) = body else {
+            return false;
+        };
+        let message: Value = serde_json::from_str(json).unwrap();
+        sent.lock().unwrap().push((callback.0, message.clone()));
+        then(webview, callback.0, &message);
+        true
+    })
+}
+
+/// A multi-megabyte file (not all one byte) in its own temporary folder.
+fn big_file(megabytes: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bodycam-video.mp4");
+    let bytes: Vec<u8> = (0..megabytes * 1024 * 1024)
+        .map(|i| (i % 251) as u8)
+        .collect();
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+/// Stages a file the way a pick or a drop does, returning its token.
+fn stage(app: &App, path: &std::path::Path) -> u64 {
+    let state = app.window.state::<AppState>();
+    let staged = crate::commands::evidence::stage_paths(&state, vec![path.to_path_buf()]);
+    assert_eq!(staged.len(), 1);
+    staged[0].token
+}
+
+const PROGRESS: u32 = 4242;
+
+#[test]
+fn attaching_a_large_file_reports_progress_up_to_its_full_size() {
+    let sent = Sent::default();
+    let app = app_with_diary_on(capturing(sent.clone(), |_, _, _| {}));
+    unlock(&app);
+    invoke(&app, "entry_add", json!({ "form": form("He filmed me.") })).unwrap();
+    let (_files, path) = big_file(8);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let token = stage(&app, &path);
+    let exhibit = invoke(
+        &app,
+        "evidence_attach",
+        json!({ "entry": 1, "token": token, "how": "video from my phone", "job": 7,
+                "onProgress": format!("__CHANNEL__:{PROGRESS}") }),
+    )
+    .unwrap();
+    assert_eq!(exhibit["size"], size);
+    let steps: Vec<Value> = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(id, _)| *id == PROGRESS)
+        .map(|(_, m)| m.clone())
+        .collect();
+    assert!(steps.len() >= 4, "a few steps for 8 MiB: {steps:?}");
+    let done: Vec<u64> = steps.iter().map(|s| s["done"].as_u64().unwrap()).collect();
+    assert!(done.windows(2).all(|w| w[0] < w[1]), "{done:?}");
+    assert!(steps.iter().all(|s| s["total"] == size), "{steps:?}");
+    assert_eq!(done.last(), Some(&size), "ends at the full size");
+    let listed = invoke(&app, "evidence_list", json!({ "entry": 1 })).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert!(
+        app.window
+            .state::<AppState>()
+            .jobs
+            .lock()
+            .unwrap()
+            .is_empty(),
+        "the job is forgotten once it is done"
+    );
+}
+
+/// The webview a channel message came from, for invoking from the interceptor.
+struct Origin(Webview<MockRuntime>);
+
+impl AsRef<Webview<MockRuntime>> for Origin {
+    fn as_ref(&self) -> &Webview<MockRuntime> {
+        &self.0
+    }
+}
+
+#[test]
+fn cancelling_an_attach_keeps_nothing() {
+    let sent = Sent::default();
+    // At the first progress message, the UI's Cancel: `evidence_cancel` with the job.
+    let builder = capturing(sent.clone(), |webview, channel, _| {
+        if channel == PROGRESS {
+            invoke_on(
+                &Origin(webview.clone()),
+                "evidence_cancel",
+                json!({ "job": 9 }),
+            )
+            .unwrap();
+        }
+    });
+    let app = app_with_diary_on(builder);
+    unlock(&app);
+    invoke(&app, "entry_add", json!({ "form": form("He filmed me.") })).unwrap();
+    let (_files, path) = big_file(8);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let token = stage(&app, &path);
+    let err = invoke(
+        &app,
+        "evidence_attach",
+        json!({ "entry": 1, "token": token, "how": "", "job": 9,
+                "onProgress": format!("__CHANNEL__:{PROGRESS}") }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "cancelled", "{err}");
+    let steps = sent.lock().unwrap().clone();
+    assert_eq!(steps.len(), 1, "stopped after the first step: {steps:?}");
+    assert!(steps[0].1["done"].as_u64().unwrap() < size);
+    let listed = invoke(&app, "evidence_list", json!({})).unwrap();
+    assert_eq!(listed, json!([]), "no exhibit was kept");
+    // The token was used up; the same file can be staged and added afterwards.
+    let again = invoke(
+        &app,
+        "evidence_attach",
+        json!({ "entry": 1, "token": token, "how": "", "job": 10,
+                "onProgress": format!("__CHANNEL__:{}", PROGRESS + 1) }),
+    )
+    .unwrap_err();
+    assert_eq!(again["kind"], "bad_request");
+    let token = stage(&app, &path);
+    let exhibit = invoke(
+        &app,
+        "evidence_attach",
+        json!({ "entry": 1, "token": token, "how": "", "job": 11,
+                "onProgress": format!("__CHANNEL__:{}", PROGRESS + 1) }),
+    )
+    .unwrap();
+    assert!(
+        exhibit["mark"].as_str().unwrap().ends_with("/1"),
+        "{exhibit}"
+    );
+    let detail = invoke(&app, "entry_get", json!({ "number": 1 })).unwrap();
+    assert_eq!(detail["exhibits"].as_array().unwrap().len(), 1);
 }

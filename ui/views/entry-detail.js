@@ -14,7 +14,7 @@ export async function render(root, ctx, params = {}) {
   const { entry } = detail;
   const i = entry.incident;
   const label = (list, key) => (ctx.vocab[list].find((x) => x.key === key) || { label: key }).label;
-  const msg = message(params.flash ? 'ok' : 'error', params.flash || '');
+  const msg = message(params.flash ? params.flashKind || 'ok' : 'error', params.flash || '');
 
   const rows = [];
   const row = (dt, value) => { if (value !== undefined && value !== null && String(value).trim() !== '') rows.push(h('dt', {}, dt), h('dd', {}, value)); };
@@ -45,7 +45,7 @@ export async function render(root, ctx, params = {}) {
     },
   });
   const active = entry.status.status === 'active';
-  const panel = active ? evidencePanel({ entry: number, onAttached: () => ctx.go('entry-detail', { number, focusMain: false }) }) : null;
+  const panel = active ? evidencePanel({ entry: number, onAttached: ({ said, failed }) => ctx.go('entry-detail', { number, focusMain: false, flash: said || undefined, flashKind: failed ? 'error' : 'ok' }) }) : null;
 
   const reason = field({ label: T.reason, name: 'reason', as: 'textarea' });
   const withdrawBox = h('form', { class: 'card', hidden: true, id: 'withdraw-form', novalidate: true },

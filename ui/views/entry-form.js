@@ -160,9 +160,10 @@ export async function render(root, ctx, params = {}) {
       if (number === null) saved = await api.entry_add(values);
       else await api.entry_amend(number, values);
       dirty = false;
-      await evidence.attachAll(saved);
+      const attached = await evidence.attachAll(saved);
       await api.draft_discard(draftKey).catch(() => {});
-      ctx.go('entry-detail', { number: saved, flash: number === null ? T.saved(saved) : T.amended(saved) });
+      const flash = [number === null ? T.saved(saved) : T.amended(saved), attached.said].filter(Boolean).join(' ');
+      ctx.go('entry-detail', { number: saved, flash, flashKind: attached.failed ? 'error' : 'ok' });
     } catch (err) {
       saving = false;
       button.disabled = false;

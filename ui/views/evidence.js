@@ -25,7 +25,18 @@ export function evidencePanel({ entry = null, onUseTime, onAttached }) {
   const list = h('ul', { class: 'exhibits', id: 'staged-files', 'aria-label': T.waiting });
   const addButton = h('button', { type: 'button', id: 'add-files' }, T.addFiles);
   const zone = h('div', { class: 'dropzone' }, h('p', { class: 'hint' }, T.dropHint), list);
-  const wrap = h('div', {}, how.wrap, h('div', { class: 'actions' }, addButton), zone, msg);
+  // While a file is being stored: its name, a progress bar and Cancel. Shown only
+  // when storing takes more than a moment, so small files do not flicker.
+  const barName = h('p', { class: 'name', id: 'attach-name', 'aria-live': 'polite' });
+  const bar = h('progress', { id: 'attach-bar', max: 1, value: 0, 'aria-labelledby': 'attach-name' });
+  const barDone = h('p', { class: 'hint', id: 'attach-done' });
+  const cancelButton = h('button', { type: 'button', id: 'cancel-attach' }, T.cancelAttach);
+  const progressBox = h('div', { class: 'attach-progress', id: 'attach-progress', hidden: true },
+    barName, bar, barDone, h('div', { class: 'actions' }, cancelButton));
+  const wrap = h('div', {}, how.wrap, h('div', { class: 'actions' }, addButton), zone, progressBox, msg);
+  let running = null; // the job id of the file being stored
+  let busy = false;    // attachAll is running
+  const SHOW_AFTER_MS = 300;
 
   function draw() {
     clear(list);
@@ -48,31 +59,87 @@ export function evidencePanel({ entry = null, onUseTime, onAttached }) {
   }
 
   async function take(files) {
+    staged.push(...files);
+    // On an entry's page files are added at once (one run at a time: files that
+    // come while one is running join it).
     if (entry !== null) {
-      staged.push(...files);
-      await attachAll(entry);
+      if (!busy) await attachAll(entry);
     } else {
-      staged.push(...files);
       draw();
     }
   }
 
+  /** Attaches one staged file, with the progress bar while it is stored. */
+  async function attachOne(number, f) {
+    const job = Math.floor(Math.random() * 2 ** 31);
+    running = job;
+    addButton.disabled = true;
+    cancelButton.disabled = false;
+    barName.textContent = T.attaching(f.name);
+    bar.max = Math.max(1, f.size); bar.value = 0;
+    barDone.textContent = T.attachProgress(formatBytes(0), formatBytes(f.size));
+    const reveal = setTimeout(() => {
+      progressBox.hidden = false;
+      progressBox.scrollIntoView({ block: 'nearest' });
+    }, SHOW_AFTER_MS);
+    try {
+      return await api.evidence_attach(number, f.token, how.control.value.trim(), job, (step) => {
+        bar.max = Math.max(1, step.total); bar.value = step.done;
+        barDone.textContent = T.attachProgress(formatBytes(step.done), formatBytes(step.total));
+      });
+    } finally {
+      clearTimeout(reveal);
+      const hadFocus = progressBox.contains(document.activeElement);
+      progressBox.hidden = true;
+      running = null;
+      addButton.disabled = false;
+      // Cancel had the focus and is now hidden: keep the keyboard in the section.
+      if (hadFocus) addButton.focus();
+    }
+  }
+
+  /**
+   * Attaches every staged file to entry `number`, one at a time. Cancel stops the
+   * file being stored and the ones after it. Returns the exhibits added and what
+   * to tell the person about the others (empty when all went well).
+   */
   async function attachAll(number) {
     const failed = [];
     const done = [];
-    for (const f of [...staged]) {
-      try {
-        done.push(await api.evidence_attach(number, f.token, how.control.value.trim()));
-      } catch (err) {
-        failed.push(T.attachFailed(f.name, err.message));
+    const skipped = [];
+    let stopped = null;
+    busy = true;
+    while (staged.length) {
+      const f = staged.shift();
+      if (stopped) {
+        skipped.push(f.name);
+        api.evidence_unstage(f.token).catch(() => {});
+        continue;
       }
-      staged.splice(staged.indexOf(f), 1);
+      try {
+        done.push(await attachOne(number, f));
+      } catch (err) {
+        if (err.kind === 'cancelled') stopped = f.name;
+        else failed.push(T.attachFailed(f.name, err.message));
+      }
     }
+    busy = false;
+    const notes = [...failed];
+    if (stopped) notes.push(T.attachCancelled(stopped));
+    if (skipped.length) notes.push(T.notAddedEither(skipped));
+    const said = notes.join(' ');
     draw();
-    setMessage(msg, failed.length ? 'error' : 'ok', failed.join(' '));
-    if (done.length && onAttached) onAttached(done);
-    return done;
+    setMessage(msg, failed.length ? 'error' : 'ok', said);
+    const result = { done, said, failed: failed.length > 0 };
+    if (done.length && onAttached) onAttached(result);
+    return result;
   }
+
+  cancelButton.addEventListener('click', () => {
+    if (running === null) return;
+    cancelButton.disabled = true;
+    api.evidence_cancel(running).catch(() => {});
+  });
 
   addButton.addEventListener('click', async () => {
     try {
@@ -122,6 +189,7 @@ export function evidencePanel({ entry = null, onUseTime, onAttached }) {
     setHow: (v) => { how.control.value = v || ''; },
     dispose: () => {
       document.removeEventListener('paste', onPaste);
+      if (running !== null) api.evidence_cancel(running).catch(() => {});
       for (const f of staged) api.evidence_unstage(f.token).catch(() => {});
     },
   };

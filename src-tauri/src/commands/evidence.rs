@@ -1,12 +1,15 @@
 //! Evidence: files come in through the native dialog, a drop on the window or a
 //! pasted screenshot (raw bytes, never base64), are staged under a token, and are
-//! attached to an entry by token. Thumbnails go back to the UI as raw bytes.
+//! attached to an entry by token, with progress and a cancel for large files.
+//! Thumbnails go back to the UI as raw bytes.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use daybook_core::evidence::{media_type, metadata, Exhibit};
-use tauri::ipc::{InvokeBody, Request, Response};
-use tauri::{AppHandle, Runtime, State};
+use daybook_core::evidence::{media_type, metadata, Exhibit, Progress};
+use serde::Serialize;
+use tauri::ipc::{Channel, InvokeBody, Request, Response};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::dialogs;
 use crate::error::{kind, CmdResult, UiError};
@@ -92,13 +95,25 @@ pub async fn evidence_unstage(state: State<'_, AppState>, token: u64) -> CmdResu
     Ok(())
 }
 
-/// Attaches a staged file to an entry as a new exhibit.
+/// How far an attach has got, for the UI's progress bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stored {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Attaches a staged file to an entry as a new exhibit. A file from disk reports how
+/// much of it is stored on `on_progress` and stops, keeping nothing, when
+/// `evidence_cancel(job)` is called. (Pasted bytes are small: no progress.)
 #[tauri::command]
-pub async fn evidence_attach(
+pub async fn evidence_attach<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     entry: u64,
     token: u64,
     how: String,
+    job: u64,
+    on_progress: Channel<Stored>,
 ) -> CmdResult<Exhibit> {
     let staged = lock(&state.staged).remove(&token).ok_or_else(|| {
         UiError::new(
@@ -106,12 +121,69 @@ pub async fn evidence_attach(
             "that file is no longer waiting to be added; please add it again",
         )
     })?;
-    // Async commands run off the main thread, so a large file does not freeze the window.
-    match staged {
-        Staged::Path(path) => state.with_vault(|v| v.attach(entry, &path, &how)),
-        Staged::Bytes { name, bytes } => {
-            state.with_vault(|v| v.attach_reader(entry, &mut bytes.as_slice(), &name, &how))
+    let running = state.start_job(job);
+    let cancel = running.flag();
+    let worker = app.clone();
+    // On a blocking thread: a large file takes a while, and the window stays free.
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<AppState>();
+        match staged {
+            Staged::Path(path) => {
+                let progress = ChannelProgress::new(&state, &on_progress, &cancel);
+                state.with_vault(|v| v.attach_with_progress(entry, &path, &how, &progress))
+            }
+            Staged::Bytes { name, bytes } => {
+                state.with_vault(|v| v.attach_reader(entry, &mut bytes.as_slice(), &name, &how))
+            }
         }
+    })
+    .await
+    .map_err(|e| UiError::new("io", e.to_string()))
+    .and_then(|r| r);
+    drop(running);
+    result
+}
+
+/// Stops a running attach; nothing of the file is kept.
+#[tauri::command]
+pub async fn evidence_cancel(state: State<'_, AppState>, job: u64) -> CmdResult<()> {
+    state.cancel_job(job);
+    Ok(())
+}
+
+/// Passes the core's progress to the UI (about once per percent) and the cancel flag
+/// back to the core. A running attach counts as use, so auto-lock waits for it.
+struct ChannelProgress<'a> {
+    state: &'a AppState,
+    channel: &'a Channel<Stored>,
+    cancel: &'a AtomicBool,
+    /// The last whole percent sent.
+    sent: AtomicU64,
+}
+
+impl<'a> ChannelProgress<'a> {
+    fn new(state: &'a AppState, channel: &'a Channel<Stored>, cancel: &'a AtomicBool) -> Self {
+        ChannelProgress {
+            state,
+            channel,
+            cancel,
+            sent: AtomicU64::new(u64::MAX),
+        }
+    }
+}
+
+impl Progress for ChannelProgress<'_> {
+    fn bytes_done(&self, done: u64, total: u64) {
+        let percent = (done.saturating_mul(100)).checked_div(total).unwrap_or(100);
+        if self.sent.swap(percent, Ordering::SeqCst) != percent {
+            self.state.touch();
+            // The UI may have gone (reload); the attach carries on regardless.
+            let _ = self.channel.send(Stored { done, total });
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 }
 

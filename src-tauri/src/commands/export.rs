@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -17,7 +16,7 @@ use daybook_core::vault::{HandoverKey, HandoverOptions};
 use daybook_core::SecretString;
 
 use crate::error::{CmdResult, UiError};
-use crate::state::{lock, AppState};
+use crate::state::AppState;
 
 /// What to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -139,8 +138,8 @@ pub async fn export_run<R: Runtime>(
         }
         _ => dialogs::save_file(&app, "Save as", &kind.suggested_name())?,
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    lock(&state.jobs).insert(job, cancel.clone());
+    let running = state.start_job(job);
+    let cancel = running.flag();
     let worker = app.clone();
     let path = out.clone();
     let result = tauri::async_runtime::spawn_blocking(move || {
@@ -150,7 +149,7 @@ pub async fn export_run<R: Runtime>(
     .await
     .map_err(|e| UiError::new("io", e.to_string()))
     .and_then(|r| r);
-    lock(&state.jobs).remove(&job);
+    drop(running);
     result.map(|()| Exported {
         path: out.display().to_string(),
         kind,
@@ -159,9 +158,7 @@ pub async fn export_run<R: Runtime>(
 
 #[tauri::command]
 pub async fn export_cancel(state: State<'_, AppState>, job: u64) -> CmdResult<()> {
-    if let Some(flag) = lock(&state.jobs).get(&job) {
-        flag.store(true, Ordering::SeqCst);
-    }
+    state.cancel_job(job);
     Ok(())
 }
 

@@ -425,3 +425,119 @@ pub fn photo(dir: &Path) -> Res<PathBuf> {
     }
     Ok(out)
 }
+
+/// A diary made with the core before the app starts (cheap scrypt), where the app
+/// looks for it in this driver's home, with these incidents.
+pub fn make_diary(
+    driver: &Driver,
+    passphrase: &str,
+    incidents: Vec<daybook_core::incident::Incident>,
+) -> Res<PathBuf> {
+    use daybook_core::vault::CreateOptions;
+    use daybook_core::{SecretString, Vault};
+    let path = driver.data_dir().join("daybook/diary.daybook");
+    std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
+    let options = CreateOptions {
+        scrypt_log_n: Some(10),
+        ..Default::default()
+    };
+    let (mut vault, _) = Vault::create(&path, SecretString::from(passphrase.to_string()), options)?;
+    for incident in incidents {
+        vault.add(incident)?;
+    }
+    Ok(path)
+}
+
+/// Opens a diary with the core (the app should be gone) to check what it kept.
+pub fn open_diary(path: &Path, passphrase: &str) -> Res<daybook_core::Vault> {
+    let mut vault = daybook_core::Vault::open(path)?;
+    vault.unlock(&daybook_core::SecretString::from(passphrase.to_string()))?;
+    Ok(vault)
+}
+
+/// Types the passphrase on the unlock screen and waits for the timeline.
+pub async fn unlock(client: &Client, passphrase: &str) -> Res {
+    type_into(client, "input[name=passphrase]", passphrase).await?;
+    click(client, "#unlock").await?;
+    wait_js(
+        client,
+        "document.querySelector('main h1')?.textContent === 'Your entries'",
+        30,
+    )
+    .await
+}
+
+/// The app's own process among those the driver started.
+pub fn app_pid(driver: &Driver) -> Option<u32> {
+    driver
+        .descendants()
+        .into_iter()
+        .find(|p| comm(*p) == "daybook")
+}
+
+/// Whether a process has ended (gone, or a zombie waiting for its parent).
+pub fn process_ended(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_none_or(|state| state == "Z" || state == "X"),
+    }
+}
+
+/// Runs xdotool and returns what it printed.
+pub fn xdotool(args: &[&str]) -> Res<String> {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .map_err(|e| format!("xdotool could not run ({e}); run `make desktop-deps`"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "xdotool {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// A helper script from tests/desktop/x11, run with Debian's Python (which has the
+/// python3-gi and python3-xlib packages; another python3 earlier on PATH may not).
+pub fn x11_script(name: &str) -> Command {
+    let python = ["/usr/bin/python3", "/usr/local/bin/python3"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .unwrap_or("python3");
+    let mut cmd = Command::new(python);
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("x11").join(name));
+    cmd
+}
+
+/// Where the visible Daybook window is on screen: (x, y, width, height).
+pub fn app_window_geometry(pid: u32) -> Res<(i32, i32, i32, i32)> {
+    let found = xdotool(&[
+        "search",
+        "--onlyvisible",
+        "--pid",
+        &pid.to_string(),
+        "--name",
+        "^Daybook$",
+    ])?;
+    let window = found
+        .lines()
+        .last()
+        .ok_or("the Daybook window is not on screen")?
+        .to_string();
+    let shell = xdotool(&["getwindowgeometry", "--shell", &window])?;
+    let get = |key: &str| -> Res<i32> {
+        shell
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .ok_or_else(|| format!("no {key} in {shell}"))?
+            .parse::<i32>()
+            .map_err(|e| e.to_string().into())
+    };
+    Ok((get("X")?, get("Y")?, get("WIDTH")?, get("HEIGHT")?))
+}
