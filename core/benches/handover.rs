@@ -103,6 +103,9 @@ fn field(line: &str, name: &str) -> f64 {
         .unwrap_or_else(|| panic!("no {name} in {line:?}"))
 }
 
+/// Turns each of Daybook and `tar | age` gets.
+const ROUNDS: usize = 5;
+
 fn main() {
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         let mut parts = spec.splitn(3, '\n');
@@ -289,34 +292,79 @@ fn main() {
             size,
         )
     };
-    let (daybook_s, hwm_mb, handover_size) = in_child();
-
     // The same files through GNU tar and Go age, to a file on the same disk.
     let plain = tmp.path().join("plain.age");
-    let started = Instant::now();
-    let status = Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "set -o pipefail; tar -cf - -C '{}' . | age -r {key} -o '{}' && sync -f '{}'",
-            originals.display(),
-            plain.display(),
-            plain.display()
-        ))
-        .status();
-    let tools_s = started.elapsed().as_secs_f64();
-    let tools_ok = matches!(status, Ok(s) if s.success());
+    let tools = || {
+        let started = Instant::now();
+        let status = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; tar -cf - -C '{}' . | age -r {key} -o '{}' && sync -f '{}'",
+                originals.display(),
+                plain.display(),
+                plain.display()
+            ))
+            .status();
+        let seconds = started.elapsed().as_secs_f64();
+        let _ = std::fs::remove_file(&plain);
+        matches!(status, Ok(s) if s.success()).then_some(seconds)
+    };
+    // Before each run, everything earlier is flushed to disk (building the vault
+    // leaves gigabytes of dirty pages that would otherwise be written during the
+    // first run), and the two take turns, five rounds each (this machine's disk
+    // is a virtual one whose speed varies from run to run).
+    let settle = || {
+        let _ = Command::new("sync").status();
+    };
+    let mut daybook_runs = Vec::new();
+    let mut tools_runs = Vec::new();
+    let mut hwm_mb: f64 = 0.0;
+    let mut handover_size = 0;
+    for _ in 0..ROUNDS {
+        settle();
+        let (seconds, hwm, size) = in_child();
+        daybook_runs.push(seconds);
+        hwm_mb = hwm_mb.max(hwm);
+        handover_size = size;
+        settle();
+        if let Some(seconds) = tools() {
+            tools_runs.push(seconds);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "runs (s): daybook {:?}, tar | age {:?}",
+        daybook_runs
+            .iter()
+            .map(|t| format!("{t:.2}"))
+            .collect::<Vec<_>>(),
+        tools_runs
+            .iter()
+            .map(|t| format!("{t:.2}"))
+            .collect::<Vec<_>>()
+    );
+    let daybook_s = median(&mut daybook_runs);
+    let tools_ok = tools_runs.len() == ROUNDS;
+    let tools_s = if tools_ok {
+        median(&mut tools_runs)
+    } else {
+        0.0
+    };
 
     let mb = total as f64 / 1048576.0;
     println!();
     println!("handover of {mb:.0} MB of evidence ({FILES} files), to an age X25519 key:");
     println!(
-        "  daybook write_handover : {daybook_s:7.2} s  {:7.1} MB/s  (file {:.0} MB, synced)",
+        "  daybook write_handover : {daybook_s:7.2} s  {:7.1} MB/s  (median of 5; file {:.0} MB, synced)",
         mb / daybook_s,
         handover_size as f64 / 1048576.0
     );
     if tools_ok {
         println!(
-            "  tar | age (Go)         : {tools_s:7.2} s  {:7.1} MB/s",
+            "  tar | age (Go)         : {tools_s:7.2} s  {:7.1} MB/s  (median of 5, synced)",
             mb / tools_s
         );
         let ratio = tools_s / daybook_s;

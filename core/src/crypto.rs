@@ -76,6 +76,11 @@ impl Identity {
         Identity(age::x25519::Identity::generate())
     }
 
+    /// A second copy, for a worker thread. Both are zeroized when dropped.
+    pub(crate) fn duplicate(&self) -> Identity {
+        Identity(self.0.clone())
+    }
+
     /// Its public recipient.
     pub fn recipient(&self) -> Recipient {
         Recipient(self.0.to_public())

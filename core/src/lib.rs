@@ -31,6 +31,7 @@ pub mod record;
 pub mod report;
 pub mod settings;
 pub mod store;
+pub mod syncer;
 pub mod vault;
 pub mod verify;
 

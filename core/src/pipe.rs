@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
 
-use crate::crypto::{Recipient, SealWriter};
+use crate::crypto::{Identity, OpenReader, Recipient, SealWriter};
 
 /// Bytes per buffer passed between the threads.
 pub const PIPE_BUFFER_BYTES: usize = 1024 * 1024;
@@ -315,6 +315,183 @@ impl Drop for SealingPipe {
     }
 }
 
+/// Opens a sealed stream on a background thread while this thread reads the sealed
+/// bytes from `source` (which may not leave this thread: a SQLite connection) and
+/// takes the opened bytes back. Decryption then overlaps with whatever this thread
+/// does with the bytes (hashing, writing a tar) and with a `BackgroundWriter`.
+pub struct OpeningPipe<R: Read> {
+    source: R,
+    source_done: bool,
+    pending: Option<Vec<u8>>,
+    to_worker: Option<SyncSender<Vec<u8>>>,
+    from_worker: Option<Receiver<io::Result<Vec<u8>>>>,
+    worker: Option<JoinHandle<()>>,
+    current: Vec<u8>,
+    pos: usize,
+}
+
+/// The worker's end: sealed bytes arriving over a channel, read as a stream.
+struct ChannelReader {
+    rx: Receiver<Vec<u8>>,
+    current: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.current.len() {
+            match self.rx.recv() {
+                Ok(buf) => {
+                    self.current = buf;
+                    self.pos = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.current.len() - self.pos);
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` is full or the source ends; returns how much was read.
+fn fill(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+impl<R: Read> OpeningPipe<R> {
+    /// Starts opening what `source` gives with `identity` (moved to the worker, where
+    /// it is dropped, and zeroized, at the end).
+    pub fn new(source: R, identity: Identity) -> Self {
+        let (to_worker, sealed) = sync_channel::<Vec<u8>>(PIPE_DEPTH);
+        let (opened, from_worker) = sync_channel::<io::Result<Vec<u8>>>(PIPE_DEPTH);
+        let worker = std::thread::spawn(move || {
+            let input = ChannelReader {
+                rx: sealed,
+                current: Vec::new(),
+                pos: 0,
+            };
+            let mut reader = match OpenReader::with_identity(&identity, input) {
+                Ok(reader) => reader,
+                Err(e) => {
+                    let _ = opened.send(Err(io::Error::other(e.to_string())));
+                    return;
+                }
+            };
+            loop {
+                let mut buf = vec![0u8; PIPE_BUFFER_BYTES];
+                match fill(&mut reader, &mut buf) {
+                    Ok(0) => return,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        if opened.send(Ok(buf)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = opened.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        OpeningPipe {
+            source,
+            source_done: false,
+            pending: None,
+            to_worker: Some(to_worker),
+            from_worker: Some(from_worker),
+            worker: Some(worker),
+            current: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    /// Hands the worker as many sealed pieces as it has room for, without waiting.
+    fn feed(&mut self) -> io::Result<()> {
+        loop {
+            if self.pending.is_none() && !self.source_done {
+                let mut buf = vec![0u8; PIPE_BUFFER_BYTES];
+                let n = fill(&mut self.source, &mut buf)?;
+                if n == 0 {
+                    self.source_done = true;
+                } else {
+                    buf.truncate(n);
+                    self.pending = Some(buf);
+                }
+            }
+            let Some(piece) = self.pending.take() else {
+                // Everything is handed over: closing the channel ends the stream.
+                self.to_worker = None;
+                return Ok(());
+            };
+            let Some(tx) = &self.to_worker else {
+                return Ok(());
+            };
+            match tx.try_send(piece) {
+                Ok(()) => continue,
+                Err(std::sync::mpsc::TrySendError::Full(piece)) => {
+                    self.pending = Some(piece);
+                    return Ok(());
+                }
+                // The worker stopped; its error (if any) comes through `from_worker`.
+                Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+                    self.to_worker = None;
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for OpeningPipe<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.current.len() {
+            self.feed()?;
+            let Some(rx) = &self.from_worker else {
+                return Ok(0);
+            };
+            // The worker always has input or an ended channel by now, so this wait
+            // cannot be for ever.
+            match rx.recv() {
+                Ok(Ok(buf)) => {
+                    self.current = buf;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => {
+                    self.from_worker = None;
+                    return Ok(0);
+                }
+            }
+        }
+        let n = out.len().min(self.current.len() - self.pos);
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+impl<R: Read> Drop for OpeningPipe<R> {
+    fn drop(&mut self) {
+        self.to_worker = None;
+        self.from_worker = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,5 +565,65 @@ mod tests {
         while pipe.next_piece().is_some() {}
         let err = pipe.finish().unwrap_err();
         assert!(err.to_string().contains("the disk went away"), "{err}");
+    }
+
+    fn sealed(identity: &crate::crypto::Identity, data: &[u8]) -> Vec<u8> {
+        let mut w = SealWriter::to_recipient(&identity.recipient(), Vec::new()).unwrap();
+        w.write_all(data).unwrap();
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn opening_pipe_gives_back_every_byte() {
+        let identity = crate::crypto::Identity::generate();
+        // Several pipe buffers' worth, not a multiple of any of them.
+        let data: Vec<u8> = (0..9_437_185u32).map(|i| (i % 239) as u8).collect();
+        let mut pipe = OpeningPipe::new(
+            std::io::Cursor::new(sealed(&identity, &data)),
+            identity.duplicate(),
+        );
+        let mut out = Vec::new();
+        // Small reads, so the feeding and taking interleave many times.
+        let mut buf = [0u8; 10_007];
+        loop {
+            let n = pipe.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        assert!(out == data, "bytes differ");
+    }
+
+    #[test]
+    fn opening_pipe_reports_damage_and_the_wrong_key() {
+        let identity = crate::crypto::Identity::generate();
+        let data = vec![42u8; 3_000_000];
+        let mut bytes = sealed(&identity, &data);
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        let mut out = Vec::new();
+        let damaged = OpeningPipe::new(std::io::Cursor::new(bytes), identity.duplicate())
+            .read_to_end(&mut out);
+        assert!(damaged.is_err(), "a flipped bit was not noticed");
+
+        let other = crate::crypto::Identity::generate();
+        let wrong = OpeningPipe::new(std::io::Cursor::new(sealed(&identity, &data)), other)
+            .read_to_end(&mut Vec::new());
+        assert!(wrong.is_err());
+    }
+
+    #[test]
+    fn opening_pipe_can_be_dropped_part_way() {
+        let identity = crate::crypto::Identity::generate();
+        let data = vec![7u8; 20_000_000];
+        let mut pipe = OpeningPipe::new(
+            std::io::Cursor::new(sealed(&identity, &data)),
+            identity.duplicate(),
+        );
+        let mut buf = [0u8; 1000];
+        pipe.read_exact(&mut buf).unwrap();
+        assert_eq!(buf, [7u8; 1000]);
+        drop(pipe); // must not hang waiting for the worker
     }
 }

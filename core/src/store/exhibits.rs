@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::crypto::Sealed;
 use crate::error::Result;
 use crate::store::{blob, to_i64, to_u64};
+use crate::syncer::Syncer;
 
 /// Size of one stored chunk of an exhibit's ciphertext.
 pub const CHUNK_BYTES: usize = 1024 * 1024;
@@ -21,54 +22,14 @@ const STREAMING_CACHE_KIB: i64 = 64 * 1024;
 /// background thread, so that the commit's own sync has little left to do.
 const SYNC_EVERY_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Syncs the vault's write-ahead log to disk when asked, on its own thread.
-///
-/// Why: a commit syncs the log, and for a 1 GiB exhibit that one sync takes about as
-/// long as writing it; syncing as it grows lets the disk work while we encrypt.
-/// Durability does not depend on this (the commit still syncs); it only moves the
-/// waiting earlier. The log file is opened read-only and never locked by SQLite, so
-/// holding and closing our handle does not disturb SQLite's locks.
-struct LogSyncer {
-    tx: Option<std::sync::mpsc::SyncSender<()>>,
-    worker: Option<std::thread::JoinHandle<()>>,
-}
-
-impl LogSyncer {
-    fn start(conn: &Connection) -> Option<LogSyncer> {
-        let path = format!("{}-wal", conn.path().filter(|p| !p.is_empty())?);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
-        let worker = std::thread::spawn(move || {
-            let mut log = None;
-            while rx.recv().is_ok() {
-                if log.is_none() {
-                    log = std::fs::File::open(&path).ok();
-                }
-                if let Some(file) = &log {
-                    let _ = file.sync_data();
-                }
-            }
-        });
-        Some(LogSyncer {
-            tx: Some(tx),
-            worker: Some(worker),
-        })
-    }
-
-    /// Asks for a sync; does nothing if one is already waiting.
-    fn nudge(&self) {
-        if let Some(tx) = &self.tx {
-            let _ = tx.try_send(());
-        }
-    }
-}
-
-impl Drop for LogSyncer {
-    fn drop(&mut self) {
-        self.tx = None;
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
-    }
+/// The vault's write-ahead log, synced as it grows (see `syncer`): a commit syncs the
+/// log, and for a 1 GiB exhibit that one sync takes about as long as writing it.
+/// Durability does not depend on this (the commit still syncs). The log file is
+/// opened read-only and SQLite takes no locks on it, so our handle does not disturb
+/// SQLite's locks.
+fn log_syncer(conn: &Connection) -> Option<Syncer> {
+    let path = format!("{}-wal", conn.path().filter(|p| !p.is_empty())?);
+    std::fs::File::open(path).ok().map(Syncer::new)
 }
 
 /// Raises the connection's page cache for a streaming transfer; gives back the
@@ -165,7 +126,7 @@ pub struct ChunkWriter<'c> {
     buf: Vec<u8>,
     pub written: u64,
     cache_before: Option<i64>,
-    syncer: Option<LogSyncer>,
+    syncer: Option<Syncer>,
     unsynced: u64,
 }
 
@@ -195,7 +156,7 @@ impl<'c> ChunkWriter<'c> {
         if self.unsynced >= SYNC_EVERY_BYTES {
             self.unsynced = 0;
             if self.syncer.is_none() {
-                self.syncer = LogSyncer::start(self.conn);
+                self.syncer = log_syncer(self.conn);
             }
             if let Some(syncer) = &self.syncer {
                 syncer.nudge();

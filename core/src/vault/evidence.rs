@@ -16,12 +16,12 @@ use sha2::{Digest, Sha256};
 
 use super::{append, index, now, open_change, Vault};
 use crate::chain::{Change, ExhibitTombstone};
-use crate::crypto::{Identity, OpenReader};
+use crate::crypto::Identity;
 use crate::error::{Error, Result};
 use crate::evidence::{
     media_type, metadata, thumbnail, Exhibit, Metadata, NoProgress, Preview, Progress,
 };
-use crate::pipe::SealingPipe;
+use crate::pipe::{OpeningPipe, SealingPipe};
 use crate::record::{self, Place};
 use crate::store::{self, exhibits::ChunkReader};
 
@@ -417,7 +417,9 @@ impl Vault {
 
     /// A reader of the original bytes (check the hash as you read: see
     /// `export_original`).
-    pub fn original_reader(&self, exhibit: &Exhibit) -> Result<OpenReader<ChunkReader<'_>>> {
+    /// Decryption runs on a second thread, so it overlaps with what the caller does
+    /// with the bytes; a damaged header shows as an error on the first read.
+    pub fn original_reader(&self, exhibit: &Exhibit) -> Result<OpeningPipe<ChunkReader<'_>>> {
         let identity = self.identity()?;
         if exhibit.erased_at.is_some() {
             return Err(Error::NotAllowed(format!(
@@ -425,8 +427,10 @@ impl Vault {
                 exhibit.mark
             )));
         }
-        OpenReader::with_identity(identity, ChunkReader::new(self.store.conn(), &exhibit.id))
-            .map_err(|e| Error::Tampered(format!("exhibit {}: {e}", exhibit.mark)))
+        Ok(OpeningPipe::new(
+            ChunkReader::new(self.store.conn(), &exhibit.id),
+            identity.duplicate(),
+        ))
     }
 
     /// Streams an original through SHA-256 into `out`; returns the hash and size.

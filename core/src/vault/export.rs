@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
 use crate::pipe::BackgroundWriter;
 use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
+use crate::syncer::Syncer;
 use crate::SecretString;
 
 /// Who can open a handover file.
@@ -50,15 +51,27 @@ impl Drop for Partial<'_> {
     }
 }
 
-/// Bytes written between syncs of a long export: flushing to disk as it goes
-/// overlaps the disk's work with the reading and encrypting, instead of one long
-/// wait at the end.
+/// Bytes written between syncs of a long export: flushing to disk as it goes (on a
+/// background thread, see `syncer`) overlaps the disk's work with the reading and
+/// encrypting, instead of one long wait at the end.
 const SYNC_EVERY_BYTES: u64 = 128 * 1024 * 1024;
 
-/// A file that syncs its data every `SYNC_EVERY_BYTES`.
+/// A file that asks for a background sync every `SYNC_EVERY_BYTES`.
 struct SyncingFile {
     file: File,
+    syncer: Option<Syncer>,
     since_sync: u64,
+}
+
+impl SyncingFile {
+    fn new(file: File) -> Self {
+        let syncer = file.try_clone().ok().map(Syncer::new);
+        SyncingFile {
+            file,
+            syncer,
+            since_sync: 0,
+        }
+    }
 }
 
 impl Write for SyncingFile {
@@ -66,7 +79,9 @@ impl Write for SyncingFile {
         let n = self.file.write(data)?;
         self.since_sync += n as u64;
         if self.since_sync >= SYNC_EVERY_BYTES {
-            self.file.sync_data()?;
+            if let Some(syncer) = &self.syncer {
+                syncer.nudge();
+            }
             self.since_sync = 0;
         }
         Ok(n)
@@ -231,13 +246,7 @@ impl Vault {
             path: out,
             done: false,
         };
-        let file = BufWriter::with_capacity(
-            1024 * 1024,
-            SyncingFile {
-                file: create(out)?,
-                since_sync: 0,
-            },
-        );
+        let file = BufWriter::with_capacity(1024 * 1024, SyncingFile::new(create(out)?));
         let sealer = match &options.key {
             HandoverKey::Recipient(r) => SealWriter::to_recipient(r, file)?,
             HandoverKey::Passphrase(p) => SealWriter::to_passphrase(p, crypto::SCRYPT_LOG_N, file)?,
