@@ -23,7 +23,8 @@ DESKTOP_SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DESKTOP_APT_PACKAGES := build-essential pkg-config curl file \
 	libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev libxdo-dev \
 	webkit2gtk-driver xvfb xauth dbus-x11 imagemagick poppler-utils \
-	libheif-dev dbus iproute2 util-linux fonts-dejavu-core xdotool
+	libheif-dev dbus iproute2 util-linux fonts-dejavu-core xdotool \
+	python3 python3-gi gir1.2-gtk-3.0 python3-xlib
 
 DESKTOP_CARGO := CARGO_TARGET_DIR=$(DESKTOP_TARGET) $(CARGO)
 DESKTOP_APP_MANIFEST  := --manifest-path $(DESKTOP_ROOT)/src-tauri/Cargo.toml
