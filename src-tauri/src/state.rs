@@ -139,11 +139,7 @@ impl AppState {
     /// Stops the running jobs, makes the automatic backup (when a backup folder is
     /// set and the diary changed), then drops the key and everything staged.
     pub fn lock_now(&self) {
-        // First, so a job holding the vault (a long attach or export) lets go of it
-        // at once instead of holding up the lock until it is done.
-        for flag in lock(&self.jobs).values() {
-            flag.store(true, Ordering::SeqCst);
-        }
+        self.cancel_jobs();
         if let Some(vault) = lock(&self.vault).as_mut() {
             if vault.is_unlocked() {
                 // A failed backup must not keep the diary unlocked.
@@ -163,6 +159,15 @@ impl AppState {
             state: self,
             id,
             cancel,
+        }
+    }
+
+    /// Asks every running job to stop. Done first when locking, so a job holding the
+    /// vault (a long attach or export) lets go of it at once instead of holding up
+    /// the lock until it is done.
+    pub fn cancel_jobs(&self) {
+        for flag in lock(&self.jobs).values() {
+            flag.store(true, Ordering::SeqCst);
         }
     }
 

@@ -409,3 +409,54 @@ fn cancelling_an_attach_keeps_nothing() {
     let detail = invoke(&app, "entry_get", json!({ "number": 1 })).unwrap();
     assert_eq!(detail["exhibits"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn locking_during_an_attach_stops_it_and_keeps_the_draft() {
+    let sent = Sent::default();
+    // At the first progress message, the UI locks (from another thread, as the
+    // UI's call would come while the attach runs).
+    let (first_step, wait_for_step) = std::sync::mpsc::channel::<()>();
+    let first_step = Mutex::new(Some(first_step));
+    let builder = capturing(sent, move |webview, channel, _| {
+        if channel == PROGRESS {
+            if let Some(tx) = first_step.lock().unwrap().take() {
+                tx.send(()).unwrap();
+                // Hold this step until the lock has asked the job to stop, so the
+                // file cannot finish first on a busy machine.
+                let state = webview.state::<AppState>();
+                let stopped =
+                    || state.jobs.lock().unwrap()[&12].load(std::sync::atomic::Ordering::SeqCst);
+                let started = std::time::Instant::now();
+                while !stopped() && started.elapsed() < std::time::Duration::from_secs(10) {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+            }
+        }
+    });
+    let app = app_with_diary_on(builder);
+    unlock(&app);
+    invoke(&app, "entry_add", json!({ "form": form("He filmed me.") })).unwrap();
+    let (_files, path) = big_file(24);
+    let token = stage(&app, &path);
+    let window = app.window.clone();
+    let locker = std::thread::spawn(move || {
+        wait_for_step.recv().unwrap();
+        let pending = json!({ "form": "new", "draft": { "form": { "description": "written while it was adding" } } });
+        invoke_on(&window, "vault_lock", json!({ "pending": pending }))
+    });
+    let err = invoke(
+        &app,
+        "evidence_attach",
+        json!({ "entry": 1, "token": token, "how": "", "job": 12,
+                "onProgress": format!("__CHANNEL__:{PROGRESS}") }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "cancelled", "{err}");
+    let status = locker.join().unwrap().unwrap();
+    assert_eq!(status["unlocked"], false);
+    unlock(&app);
+    let listed = invoke(&app, "evidence_list", json!({})).unwrap();
+    assert_eq!(listed, json!([]), "no exhibit was kept");
+    let draft = invoke(&app, "draft_load", json!({ "form": "new" })).unwrap();
+    assert_eq!(draft["form"]["description"], "written while it was adding");
+}

@@ -165,6 +165,8 @@ pub async fn vault_quick_exit<R: Runtime>(
     for window in app.webview_windows().values() {
         let _ = window.hide();
     }
+    // A long attach or export would hold the vault (and the key) until it is done.
+    state.cancel_jobs();
     if let Some(p) = pending {
         if state.is_unlocked() {
             // Losing the draft is bad; failing to lock is worse. Lock regardless.
@@ -184,6 +186,7 @@ pub async fn vault_lock(
     state: State<'_, AppState>,
     pending: Option<PendingDraft>,
 ) -> CmdResult<Status> {
+    state.cancel_jobs();
     if let Some(p) = pending {
         if state.is_unlocked() {
             let _ = state.with_vault(|v| v.draft_save(&p.form, &p.draft));
