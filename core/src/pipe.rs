@@ -315,12 +315,29 @@ impl Drop for SealingPipe {
     }
 }
 
+/// Where an `OpeningPipe` gets its sealed bytes: pieces of any size, `None` at the end.
+pub trait PieceSource {
+    fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>>;
+}
+
+/// Any reader, cut into pieces of `PIPE_BUFFER_BYTES`.
+pub struct ReadPieces<R: Read>(pub R);
+
+impl<R: Read> PieceSource for ReadPieces<R> {
+    fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut buf = vec![0u8; PIPE_BUFFER_BYTES];
+        let n = fill(&mut self.0, &mut buf)?;
+        buf.truncate(n);
+        Ok((n > 0).then_some(buf))
+    }
+}
+
 /// Opens a sealed stream on a background thread while this thread reads the sealed
-/// bytes from `source` (which may not leave this thread: a SQLite connection) and
+/// pieces from `source` (which may not leave this thread: a SQLite connection) and
 /// takes the opened bytes back. Decryption then overlaps with whatever this thread
-/// does with the bytes (hashing, writing a tar) and with a `BackgroundWriter`.
-pub struct OpeningPipe<R: Read> {
-    source: R,
+/// does with the bytes (hashing, writing a tar or a file).
+pub struct OpeningPipe<S: PieceSource> {
+    source: S,
     source_done: bool,
     pending: Option<Vec<u8>>,
     to_worker: Option<SyncSender<Vec<u8>>>,
@@ -369,10 +386,10 @@ fn fill(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-impl<R: Read> OpeningPipe<R> {
+impl<S: PieceSource> OpeningPipe<S> {
     /// Starts opening what `source` gives with `identity` (moved to the worker, where
     /// it is dropped, and zeroized, at the end).
-    pub fn new(source: R, identity: Identity) -> Self {
+    pub fn new(source: S, identity: Identity) -> Self {
         let (to_worker, sealed) = sync_channel::<Vec<u8>>(PIPE_DEPTH);
         let (opened, from_worker) = sync_channel::<io::Result<Vec<u8>>>(PIPE_DEPTH);
         let worker = std::thread::spawn(move || {
@@ -421,13 +438,10 @@ impl<R: Read> OpeningPipe<R> {
     fn feed(&mut self) -> io::Result<()> {
         loop {
             if self.pending.is_none() && !self.source_done {
-                let mut buf = vec![0u8; PIPE_BUFFER_BYTES];
-                let n = fill(&mut self.source, &mut buf)?;
-                if n == 0 {
-                    self.source_done = true;
-                } else {
-                    buf.truncate(n);
-                    self.pending = Some(buf);
+                match self.source.next_piece()? {
+                    Some(piece) if piece.is_empty() => continue,
+                    Some(piece) => self.pending = Some(piece),
+                    None => self.source_done = true,
                 }
             }
             let Some(piece) = self.pending.take() else {
@@ -454,7 +468,7 @@ impl<R: Read> OpeningPipe<R> {
     }
 }
 
-impl<R: Read> Read for OpeningPipe<R> {
+impl<S: PieceSource> Read for OpeningPipe<S> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.current.len() {
             self.feed()?;
@@ -482,7 +496,7 @@ impl<R: Read> Read for OpeningPipe<R> {
     }
 }
 
-impl<R: Read> Drop for OpeningPipe<R> {
+impl<S: PieceSource> Drop for OpeningPipe<S> {
     fn drop(&mut self) {
         self.to_worker = None;
         self.from_worker = None;
@@ -579,7 +593,7 @@ mod tests {
         // Several pipe buffers' worth, not a multiple of any of them.
         let data: Vec<u8> = (0..9_437_185u32).map(|i| (i % 239) as u8).collect();
         let mut pipe = OpeningPipe::new(
-            std::io::Cursor::new(sealed(&identity, &data)),
+            ReadPieces(std::io::Cursor::new(sealed(&identity, &data))),
             identity.duplicate(),
         );
         let mut out = Vec::new();
@@ -603,13 +617,19 @@ mod tests {
         let middle = bytes.len() / 2;
         bytes[middle] ^= 1;
         let mut out = Vec::new();
-        let damaged = OpeningPipe::new(std::io::Cursor::new(bytes), identity.duplicate())
-            .read_to_end(&mut out);
+        let damaged = OpeningPipe::new(
+            ReadPieces(std::io::Cursor::new(bytes)),
+            identity.duplicate(),
+        )
+        .read_to_end(&mut out);
         assert!(damaged.is_err(), "a flipped bit was not noticed");
 
         let other = crate::crypto::Identity::generate();
-        let wrong = OpeningPipe::new(std::io::Cursor::new(sealed(&identity, &data)), other)
-            .read_to_end(&mut Vec::new());
+        let wrong = OpeningPipe::new(
+            ReadPieces(std::io::Cursor::new(sealed(&identity, &data))),
+            other,
+        )
+        .read_to_end(&mut Vec::new());
         assert!(wrong.is_err());
     }
 
@@ -618,7 +638,7 @@ mod tests {
         let identity = crate::crypto::Identity::generate();
         let data = vec![7u8; 20_000_000];
         let mut pipe = OpeningPipe::new(
-            std::io::Cursor::new(sealed(&identity, &data)),
+            ReadPieces(std::io::Cursor::new(sealed(&identity, &data))),
             identity.duplicate(),
         );
         let mut buf = [0u8; 1000];

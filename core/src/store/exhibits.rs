@@ -242,28 +242,50 @@ impl Drop for ChunkReader<'_> {
     }
 }
 
+impl ChunkReader<'_> {
+    /// The next stored chunk as it is, without copying it.
+    fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let next: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT bytes FROM exhibit_chunks WHERE exhibit_id = ?1 AND idx = ?2")
+            .and_then(|mut stmt| {
+                stmt.query_row(params![self.exhibit_id, self.idx], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(io::Error::other)?;
+        match next {
+            Some(_) => self.idx += 1,
+            None => self.done = true,
+        }
+        Ok(next)
+    }
+}
+
+impl crate::pipe::PieceSource for ChunkReader<'_> {
+    fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
+        // Whatever was partly read with `Read` comes first.
+        if self.pos < self.buf.len() {
+            let rest = self.buf.split_off(self.pos);
+            self.buf.clear();
+            self.pos = 0;
+            return Ok(Some(rest));
+        }
+        self.next_chunk()
+    }
+}
+
 impl Read for ChunkReader<'_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.buf.len() {
-            if self.done {
-                return Ok(0);
-            }
-            let next: Option<Vec<u8>> = self
-                .conn
-                .query_row(
-                    "SELECT bytes FROM exhibit_chunks WHERE exhibit_id = ?1 AND idx = ?2",
-                    params![self.exhibit_id, self.idx],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(io::Error::other)?;
-            match next {
+            match self.next_chunk()? {
                 Some(bytes) => {
                     self.buf = bytes;
                     self.pos = 0;
-                    self.idx += 1;
                 }
-                None => self.done = true,
+                None => return Ok(0),
             }
         }
         let n = out.len().min(self.buf.len() - self.pos);

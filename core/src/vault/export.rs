@@ -4,7 +4,7 @@
 //! partial output.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
@@ -246,7 +246,8 @@ impl Vault {
             path: out,
             done: false,
         };
-        let file = BufWriter::with_capacity(1024 * 1024, SyncingFile::new(create(out)?));
+        // No buffer in between: age writes whole 64 KiB chunks already.
+        let file = SyncingFile::new(create(out)?);
         let sealer = match &options.key {
             HandoverKey::Recipient(r) => SealWriter::to_recipient(r, file)?,
             HandoverKey::Passphrase(p) => SealWriter::to_passphrase(p, crypto::SCRYPT_LOG_N, file)?,
@@ -280,7 +281,6 @@ impl Vault {
             daybook_version: crate::VERSION.to_string(),
         })?;
         let file = sealer.finish()?.finish()?;
-        let file = file.into_inner().map_err(|e| Error::file(out, e.error()))?;
         file.file.sync_all().map_err(|e| Error::file(out, e))?;
         partial.done = true;
         Ok(manifest)
