@@ -77,7 +77,8 @@ impl Driver {
         .env("XDG_RUNTIME_DIR", home.path().join("runtime"))
         .env("TZ", "Europe/London")
         .env_remove("DAYBOOK_VAULT")
-        // No GPU under Xvfb; keeps WebKit quiet and predictable.
+        // The app sets these itself (software drawing, see `prefer_software_drawing`
+        // in src-tauri/src/lib.rs); set here too so WebKitWebDriver's processes match.
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .stdout(Stdio::null())
