@@ -119,25 +119,14 @@ impl HashingReader {
                     .try_recv()
                     .unwrap_or_else(|_| Vec::with_capacity(PIPE_BUFFER_BYTES));
                 buf.resize(PIPE_BUFFER_BYTES, 0);
-                let mut filled = 0;
                 // Fill the buffer (short reads are normal for pipes and some files).
-                let result = loop {
-                    match source.read(&mut buf[filled..]) {
-                        Ok(0) => break Ok(()),
-                        Ok(n) => {
-                            filled += n;
-                            if filled == buf.len() {
-                                break Ok(());
-                            }
-                        }
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => break Err(e),
+                let filled = match fill(&mut source, &mut buf) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
                     }
                 };
-                if let Err(e) = result {
-                    let _ = tx.send(Err(e));
-                    break;
-                }
                 if filled == 0 {
                     break;
                 }
