@@ -97,14 +97,12 @@ impl<W: Write + Send + 'static> Drop for BackgroundWriter<W> {
     }
 }
 
-/// A reader fed by a background thread that reads `R` and hashes it with SHA-256.
-/// Buffers go back to the thread once read, so a long stream reuses the same few.
+/// Buffers read and hashed (SHA-256) by a background thread. Buffers go back to the
+/// thread once used, so a long stream reuses the same few.
 pub struct HashingReader {
     rx: Option<Receiver<io::Result<Vec<u8>>>>,
     spare: SyncSender<Vec<u8>>,
     worker: Option<JoinHandle<(String, u64)>>,
-    current: Vec<u8>,
-    pos: usize,
 }
 
 impl HashingReader {
@@ -143,8 +141,6 @@ impl HashingReader {
             rx: Some(rx),
             spare,
             worker: Some(worker),
-            current: Vec::new(),
-            pos: 0,
         }
     }
 
@@ -176,25 +172,6 @@ impl HashingReader {
             Some(Ok(result)) => Ok(result),
             _ => Err(io::Error::other("the reading thread stopped")),
         }
-    }
-}
-
-impl Read for HashingReader {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos >= self.current.len() {
-            match self.next_buffer()? {
-                Some(buf) => {
-                    let used = std::mem::replace(&mut self.current, buf);
-                    self.give_back(used);
-                    self.pos = 0;
-                }
-                None => return Ok(0),
-            }
-        }
-        let n = out.len().min(self.current.len() - self.pos);
-        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
     }
 }
 
@@ -394,6 +371,10 @@ impl<S: PieceSource> OpeningPipe<S> {
                     return;
                 }
             };
+            // The header opened: an empty piece says so (see `opened`).
+            if opened.send(Ok(Vec::new())).is_err() {
+                return;
+            }
             loop {
                 let mut buf = vec![0u8; PIPE_BUFFER_BYTES];
                 match fill(&mut reader, &mut buf) {
@@ -420,6 +401,25 @@ impl<S: PieceSource> OpeningPipe<S> {
             worker: Some(worker),
             current: Vec::new(),
             pos: 0,
+        }
+    }
+
+    /// Waits until the stream's header has opened with the identity, so a wrong key or
+    /// a damaged header is an error here rather than at the first read.
+    pub fn opened(&mut self) -> io::Result<()> {
+        self.feed()?;
+        let Some(rx) = &self.from_worker else {
+            return Err(stopped());
+        };
+        match rx.recv() {
+            // The worker's first message is the header's (empty) piece or an error.
+            Ok(Ok(piece)) => {
+                self.current = piece;
+                self.pos = 0;
+                Ok(())
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(stopped()),
         }
     }
 
@@ -514,7 +514,10 @@ mod tests {
         let data: Vec<u8> = (0..3_000_001u32).map(|i| (i % 253) as u8).collect();
         let mut r = HashingReader::new(std::io::Cursor::new(data.clone()));
         let mut out = Vec::new();
-        r.read_to_end(&mut out).unwrap();
+        while let Some(buf) = r.next_buffer().unwrap() {
+            out.extend_from_slice(&buf);
+            r.give_back(buf);
+        }
         assert_eq!(out, data);
         let (sha, size) = r.finish().unwrap();
         assert_eq!(size, data.len() as u64);

@@ -1,7 +1,7 @@
 //! The `exhibits`, `exhibit_chunks` and `thumbnails` tables: exhibit numbers, the
 //! sealed original as a chunked age stream, and sealed previews.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -211,13 +211,12 @@ impl Write for ChunkWriter<'_> {
     }
 }
 
-/// Reads the sealed stream back, one chunk at a time.
+/// Reads the sealed stream back, one stored chunk at a time (as pieces for
+/// `pipe::OpeningPipe`, which opens them on another thread).
 pub struct ChunkReader<'c> {
     conn: &'c Connection,
     exhibit_id: String,
     idx: i64,
-    buf: Vec<u8>,
-    pos: usize,
     done: bool,
     cache_before: Option<i64>,
 }
@@ -228,8 +227,6 @@ impl<'c> ChunkReader<'c> {
             conn,
             exhibit_id: exhibit_id.to_string(),
             idx: 0,
-            buf: Vec::new(),
-            pos: 0,
             done: false,
             cache_before: raise_cache(conn),
         }
@@ -242,9 +239,9 @@ impl Drop for ChunkReader<'_> {
     }
 }
 
-impl ChunkReader<'_> {
+impl crate::pipe::PieceSource for ChunkReader<'_> {
     /// The next stored chunk as it is, without copying it.
-    fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
+    fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
         if self.done {
             return Ok(None);
         }
@@ -261,37 +258,6 @@ impl ChunkReader<'_> {
             None => self.done = true,
         }
         Ok(next)
-    }
-}
-
-impl crate::pipe::PieceSource for ChunkReader<'_> {
-    fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
-        // Whatever was partly read with `Read` comes first.
-        if self.pos < self.buf.len() {
-            let rest = self.buf.split_off(self.pos);
-            self.buf.clear();
-            self.pos = 0;
-            return Ok(Some(rest));
-        }
-        self.next_chunk()
-    }
-}
-
-impl Read for ChunkReader<'_> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos >= self.buf.len() {
-            match self.next_chunk()? {
-                Some(bytes) => {
-                    self.buf = bytes;
-                    self.pos = 0;
-                }
-                None => return Ok(0),
-            }
-        }
-        let n = out.len().min(self.buf.len() - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
     }
 }
 

@@ -418,7 +418,8 @@ impl Vault {
     /// A reader of the original bytes (check the hash as you read: see
     /// `export_original`).
     /// Decryption runs on a second thread, so it overlaps with what the caller does
-    /// with the bytes; a damaged header shows as an error on the first read.
+    /// with the bytes. A damaged header is `Error::Tampered` here; damage further in
+    /// is an error from `read`.
     pub fn original_reader(&self, exhibit: &Exhibit) -> Result<OpeningPipe<ChunkReader<'_>>> {
         let identity = self.identity()?;
         if exhibit.erased_at.is_some() {
@@ -427,10 +428,13 @@ impl Vault {
                 exhibit.mark
             )));
         }
-        Ok(OpeningPipe::new(
+        let mut pipe = OpeningPipe::new(
             ChunkReader::new(self.store.conn(), &exhibit.id),
             identity.duplicate(),
-        ))
+        );
+        pipe.opened()
+            .map_err(|e| Error::Tampered(format!("exhibit {}: {e}", exhibit.mark)))?;
+        Ok(pipe)
     }
 
     /// Streams an original through SHA-256 into `out`; returns the hash and size.

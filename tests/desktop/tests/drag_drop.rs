@@ -161,19 +161,7 @@ async fn a_file_dragged_from_a_file_manager_becomes_an_exhibit() -> Res {
     screen(&c, "70-dropped-file-staged").await?;
 
     // …and is an exhibit once the entry is saved, kept byte for byte.
-    click(&c, "#save-entry").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Entry 1'",
-        20,
-    )
-    .await?;
-    wait_js(
-        &c,
-        "document.querySelectorAll('#exhibits li').length === 1",
-        10,
-    )
-    .await?;
+    save_entry(&c, 1, 1).await?;
     assert_eq!(text_of(&c, "#exhibits .name").await?, name);
     shot(&c, "71-dropped-file-exhibit").await?;
     click(&c, "#lock-button").await?;

@@ -147,19 +147,7 @@ async fn diary_story() -> Res {
     )
     .await?;
     shot(&c, "04c-entry-form-police-impact").await?;
-    click(&c, "#save-entry").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Entry 1'",
-        20,
-    )
-    .await?;
-    wait_js(
-        &c,
-        "document.querySelectorAll('#exhibits li').length === 1",
-        10,
-    )
-    .await?;
+    save_entry(&c, 1, 1).await?;
     let mark = text_of(&c, "#exhibits .mark").await?;
     assert!(mark.ends_with("/1"), "exhibit mark {mark}");
     screen(&c, "05-entry-detail").await?;

@@ -488,6 +488,24 @@ pub fn process_ended(pid: u32) -> bool {
     }
 }
 
+/// Saves the entry form and waits for the new entry's page (`Entry N`) to show
+/// `exhibits` exhibits.
+pub async fn save_entry(client: &Client, number: u64, exhibits: usize) -> Res {
+    click(client, "#save-entry").await?;
+    wait_js(
+        client,
+        &format!("document.querySelector('main h1')?.textContent === 'Entry {number}'"),
+        20,
+    )
+    .await?;
+    wait_js(
+        client,
+        &format!("document.querySelectorAll('#exhibits li').length === {exhibits}"),
+        10,
+    )
+    .await
+}
+
 /// Runs xdotool and returns what it printed.
 pub fn xdotool(args: &[&str]) -> Res<String> {
     let out = Command::new("xdotool")
