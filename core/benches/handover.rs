@@ -9,7 +9,8 @@
 //!
 //! - `write_handover`: `Vault::write_handover` to an age X25519 key, from an unlocked
 //!   vault to a synced file (reading every original out of the vault, decrypting it,
-//!   checking its SHA-256, re-encrypting it into the handover), in a child process, so
+//!   checking its sealed header against the one recorded so that age's authentication
+//!   proves every byte, re-encrypting it into the handover), in a child process, so
 //!   that the child's peak resident memory (`VmHWM`) is the handover's alone (target
 //!   ≤ 150 MB).
 //! - `tar | age`: `tar -cf - -C DIR . | age -r KEY -o FILE` on the same original files

@@ -95,7 +95,14 @@ pub enum Change {
         exhibits: Vec<ExhibitTombstone>,
     },
     /// An evidence file was attached.
-    ExhibitAdded { exhibit: Box<Exhibit> },
+    ExhibitAdded {
+        exhibit: Box<Exhibit>,
+        /// `crypto::HeaderDigest` of the sealed original, so reading it back can prove
+        /// it is the stream stored then without hashing it all again. Absent in
+        /// diaries from before it was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sealed_header_sha256: Option<String>,
+    },
     /// An evidence file was erased; its hash stays in the chain.
     ExhibitErased {
         entry_number: u64,
@@ -112,7 +119,7 @@ impl Change {
             | Change::Amended { number, .. }
             | Change::Withdrawn { number, .. }
             | Change::Erased { number, .. } => *number,
-            Change::ExhibitAdded { exhibit } => exhibit.entry_number,
+            Change::ExhibitAdded { exhibit, .. } => exhibit.entry_number,
             Change::ExhibitErased { entry_number, .. } => *entry_number,
         }
     }
@@ -128,7 +135,7 @@ impl Change {
             }
             Change::Withdrawn { number, .. } => format!("entry {number} withdrawn"),
             Change::Erased { number, .. } => format!("entry {number} erased"),
-            Change::ExhibitAdded { exhibit } => {
+            Change::ExhibitAdded { exhibit, .. } => {
                 format!(
                     "exhibit {} added to entry {}",
                     exhibit.mark, exhibit.entry_number
@@ -219,7 +226,7 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                 })
             }
         },
-        Change::ExhibitAdded { exhibit } => {
+        Change::ExhibitAdded { exhibit, .. } => {
             if let Some(e) = entry {
                 e.exhibits.push(exhibit.mark.clone());
             }

@@ -14,6 +14,7 @@ use std::str::FromStr;
 
 use rand::Rng;
 use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -274,6 +275,79 @@ pub fn generate_handover_passphrase() -> SecretString {
     generate_recovery_code()
 }
 
+/// The first line of every binary age file.
+const AGE_VERSION_LINE: &[u8] = b"age-encryption.org/v1\n";
+/// The payload nonce that follows the header; the payload's key is derived from it.
+const PAYLOAD_NONCE_BYTES: usize = 16;
+/// The longest header accepted before the start of a stream is called damaged.
+/// Daybook's own (one X25519 stanza) are about 200 bytes.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// SHA-256 of the start of a sealed stream: its age header and payload nonce, which
+/// fix the key every chunk of the payload is sealed with.
+///
+/// Why it is worth recording: the vault's public key is stored in plaintext, so
+/// anyone could seal other bytes to it and put them in an original's place. They
+/// cannot keep the header, though: the payload key comes from a file key that only
+/// the identity can unwrap. So when the start of a stored stream still has the digest
+/// recorded when it was sealed, age's authentication of every chunk (in order, to the
+/// last) proves that what it opens to is, byte for byte, what was sealed then.
+#[derive(Default)]
+pub struct HeaderDigest {
+    head: Vec<u8>,
+    digest: Option<String>,
+}
+
+impl HeaderDigest {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next bytes of the sealed stream. An error when they cannot be the
+    /// start of a binary age file.
+    pub fn update(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.digest.is_some() {
+            return Ok(());
+        }
+        let room = MAX_HEADER_BYTES + PAYLOAD_NONCE_BYTES - self.head.len();
+        self.head.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        let known = self.head.len().min(AGE_VERSION_LINE.len());
+        if self.head[..known] != AGE_VERSION_LINE[..known] {
+            return Err(Error::Tampered("the sealed file is not an age file".into()));
+        }
+        if let Some(end) = header_end(&self.head) {
+            let end = end + PAYLOAD_NONCE_BYTES;
+            if self.head.len() >= end {
+                self.digest = Some(hex::encode(Sha256::digest(&self.head[..end])));
+                self.head = Vec::new();
+            }
+        } else if self.head.len() >= MAX_HEADER_BYTES {
+            return Err(Error::Tampered(
+                "the sealed file's header is damaged".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the header and nonce have all been seen.
+    pub fn is_complete(&self) -> bool {
+        self.digest.is_some()
+    }
+
+    /// The digest (lowercase hex), or `None` if the stream ended before its header did.
+    pub fn finish(self) -> Option<String> {
+        self.digest
+    }
+}
+
+/// Where an age header ends: just after the newline of its MAC line (the first line
+/// that starts with `---`; stanza lines start with `->` and their bodies are base64).
+fn header_end(head: &[u8]) -> Option<usize> {
+    let mac_line = head.windows(4).position(|w| w == b"\n---")? + 1;
+    let newline = head[mac_line..].iter().position(|&b| b == b'\n')?;
+    Some(mac_line + newline + 1)
+}
+
 /// A writer that seals a stream to a recipient or passphrase as one standard age file.
 pub struct SealWriter<W: Write>(age::stream::StreamWriter<W>);
 
@@ -386,6 +460,78 @@ mod tests {
         let last = bytes.len() - 3;
         bytes[last] ^= 1;
         assert!(open(&id, &Sealed::from_stored(bytes)).is_err());
+    }
+
+    fn sealed_stream(recipient: &Recipient, plaintext: &[u8]) -> Vec<u8> {
+        let mut w = SealWriter::to_recipient(recipient, Vec::new()).unwrap();
+        w.write_all(plaintext).unwrap();
+        w.finish().unwrap()
+    }
+
+    fn digest_in_pieces(stream: &[u8], piece: usize) -> Option<String> {
+        let mut digest = HeaderDigest::new();
+        for part in stream.chunks(piece) {
+            digest.update(part).unwrap();
+        }
+        digest.finish()
+    }
+
+    #[test]
+    fn header_digest_covers_the_header_and_nonce_only() {
+        let id = Identity::generate();
+        let stream = sealed_stream(&id.recipient(), &[7u8; 100_000]);
+        let end = header_end(&stream).unwrap() + PAYLOAD_NONCE_BYTES;
+        assert!(stream[..end - PAYLOAD_NONCE_BYTES].ends_with(b"\n"));
+        assert!(std::str::from_utf8(&stream[..end - PAYLOAD_NONCE_BYTES])
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("--- "));
+        let whole = digest_in_pieces(&stream, stream.len()).unwrap();
+        assert_eq!(whole, hex::encode(Sha256::digest(&stream[..end])));
+        // The same however the stream is cut.
+        for piece in [1, 7, 64, 1000] {
+            assert_eq!(
+                digest_in_pieces(&stream, piece).as_deref(),
+                Some(&whole[..])
+            );
+        }
+        // The payload is not part of it; the nonce is.
+        let mut changed = stream.clone();
+        changed[end] ^= 1;
+        assert_eq!(digest_in_pieces(&changed, 4096).unwrap(), whole);
+        changed[end - 1] ^= 1;
+        assert_ne!(digest_in_pieces(&changed, 4096).unwrap(), whole);
+    }
+
+    #[test]
+    fn other_bytes_sealed_to_the_same_key_have_another_header() {
+        let id = Identity::generate();
+        let a = sealed_stream(&id.recipient(), b"the original");
+        let b = sealed_stream(&id.recipient(), b"the original");
+        assert_ne!(digest_in_pieces(&a, 512), digest_in_pieces(&b, 512));
+    }
+
+    #[test]
+    fn header_digest_refuses_what_is_not_age() {
+        let mut digest = HeaderDigest::new();
+        assert!(matches!(
+            digest.update(b"PK\x03\x04 a zip file"),
+            Err(Error::Tampered(_))
+        ));
+        // A header that never ends.
+        let mut digest = HeaderDigest::new();
+        digest.update(AGE_VERSION_LINE).unwrap();
+        let stanza = b"-> X25519 abc\n".repeat(MAX_HEADER_BYTES / 14 + 1);
+        assert!(digest.update(&stanza).is_err());
+        // A stream that ends inside its header has no digest.
+        let mut digest = HeaderDigest::new();
+        digest
+            .update(b"age-encryption.org/v1\n-> X25519 abc\n")
+            .unwrap();
+        assert!(!digest.is_complete());
+        assert_eq!(digest.finish(), None);
     }
 
     #[test]

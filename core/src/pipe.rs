@@ -3,17 +3,20 @@
 //! are in flight, so memory stays small whatever the size of the file.
 
 use std::io::{self, Read, Write};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use crate::crypto::{Identity, OpenReader, Recipient, SealWriter};
+use crate::crypto::{HeaderDigest, Identity, OpenReader, Recipient, SealWriter};
 
 /// Bytes per buffer passed between the threads.
 pub const PIPE_BUFFER_BYTES: usize = 1024 * 1024;
 /// Buffers in flight.
 const PIPE_DEPTH: usize = 4;
+/// How often an `OpeningPipe` waiting for its worker checks whether it can feed it.
+const FEED_INTERVAL: Duration = Duration::from_millis(2);
 
 /// A writer whose bytes are written by a background thread to `W`.
 pub struct BackgroundWriter<W: Write + Send + 'static> {
@@ -298,6 +301,50 @@ impl<R: Read> PieceSource for ReadPieces<R> {
     }
 }
 
+/// Passes on the pieces of a sealed stream only once its start (age header and
+/// payload nonce) has the digest recorded when it was sealed (see
+/// `crypto::HeaderDigest`); with no digest recorded, passes everything on unchecked.
+pub struct CheckedHeader<S: PieceSource> {
+    source: S,
+    expected: Option<String>,
+}
+
+impl<S: PieceSource> CheckedHeader<S> {
+    pub fn new(source: S, expected: Option<String>) -> Self {
+        CheckedHeader { source, expected }
+    }
+}
+
+impl<S: PieceSource> PieceSource for CheckedHeader<S> {
+    fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let Some(expected) = self.expected.take() else {
+            return self.source.next_piece();
+        };
+        let mut digest = HeaderDigest::new();
+        let mut held: Vec<u8> = Vec::new();
+        while !digest.is_complete() {
+            let Some(piece) = self.source.next_piece()? else {
+                break;
+            };
+            digest
+                .update(&piece)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            if held.is_empty() {
+                held = piece;
+            } else {
+                held.extend_from_slice(&piece);
+            }
+        }
+        if digest.finish().as_deref() != Some(expected.as_str()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the sealed original is not the one stored when it was added",
+            ));
+        }
+        Ok((!held.is_empty()).then_some(held))
+    }
+}
+
 /// Opens a sealed stream on a background thread while this thread reads the sealed
 /// pieces from `source` (which may not leave this thread: a SQLite connection) and
 /// takes the opened bytes back. Decryption then overlaps with whatever this thread
@@ -407,19 +454,46 @@ impl<S: PieceSource> OpeningPipe<S> {
     /// Waits until the stream's header has opened with the identity, so a wrong key or
     /// a damaged header is an error here rather than at the first read.
     pub fn opened(&mut self) -> io::Result<()> {
-        self.feed()?;
-        let Some(rx) = &self.from_worker else {
-            return Err(stopped());
-        };
-        match rx.recv() {
-            // The worker's first message is the header's (empty) piece or an error.
-            Ok(Ok(piece)) => {
+        // The worker's first message is the header's (empty) piece or an error.
+        match self.receive()? {
+            Some(piece) => {
                 self.current = piece;
                 self.pos = 0;
                 Ok(())
             }
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(stopped()),
+            None => Err(stopped()),
+        }
+    }
+
+    /// The worker's next message, feeding it meanwhile; `None` once it has ended.
+    ///
+    /// The worker may need more sealed bytes than fit in its channel before it can
+    /// answer (small pieces from a hostile file, a long header), so this never waits
+    /// for an answer for ever while there is still something to give it: it looks
+    /// again every `FEED_INTERVAL`. With everything handed over, it simply waits.
+    fn receive(&mut self) -> io::Result<Option<Vec<u8>>> {
+        loop {
+            self.feed()?;
+            let Some(rx) = &self.from_worker else {
+                return Ok(None);
+            };
+            let answer = if self.pending.is_some() {
+                match rx.recv_timeout(FEED_INTERVAL) {
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => None,
+                    Ok(message) => Some(message),
+                }
+            } else {
+                rx.recv().ok()
+            };
+            return match answer {
+                Some(Ok(buf)) => Ok(Some(buf)),
+                Some(Err(e)) => Err(e),
+                None => {
+                    self.from_worker = None;
+                    Ok(None)
+                }
+            };
         }
     }
 
@@ -460,22 +534,12 @@ impl<S: PieceSource> OpeningPipe<S> {
 impl<S: PieceSource> Read for OpeningPipe<S> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.current.len() {
-            self.feed()?;
-            let Some(rx) = &self.from_worker else {
-                return Ok(0);
-            };
-            // The worker always has input or an ended channel by now, so this wait
-            // cannot be for ever.
-            match rx.recv() {
-                Ok(Ok(buf)) => {
+            match self.receive()? {
+                Some(buf) => {
                     self.current = buf;
                     self.pos = 0;
                 }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => {
-                    self.from_worker = None;
-                    return Ok(0);
-                }
+                None => return Ok(0),
             }
         }
         let n = out.len().min(self.current.len() - self.pos);
@@ -527,7 +591,9 @@ mod tests {
     #[test]
     fn sealing_pipe_gives_one_age_stream_in_pieces_and_the_hash() {
         use crate::crypto::{Identity, OpenReader};
-        let data: Vec<u8> = (0..2_500_000u32).map(|i| (i % 241) as u8).collect();
+        // Tiny pieces: the worker needs many more than its channel holds (this hung
+        // before `receive` kept feeding it).
+        let data: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
         let identity = Identity::generate();
         let mut pipe = SealingPipe::new(
             std::io::Cursor::new(data.clone()),
@@ -623,6 +689,64 @@ mod tests {
         )
         .read_to_end(&mut Vec::new());
         assert!(wrong.is_err());
+    }
+
+    /// A source that gives the stream in small pieces, so a header spans several.
+    struct SmallPieces(Vec<u8>, usize);
+
+    impl PieceSource for SmallPieces {
+        fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
+            if self.0.is_empty() {
+                return Ok(None);
+            }
+            let n = self.1.min(self.0.len());
+            Ok(Some(self.0.drain(..n).collect()))
+        }
+    }
+
+    fn header_digest_of(stream: &[u8]) -> String {
+        let mut digest = HeaderDigest::new();
+        digest.update(stream).unwrap();
+        digest.finish().unwrap()
+    }
+
+    #[test]
+    fn checked_header_passes_the_recorded_stream_and_stops_another() {
+        let identity = crate::crypto::Identity::generate();
+        // Tiny pieces: the worker needs many more than its channel holds (this hung
+        // before `receive` kept feeding it).
+        let data: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
+        let stream = sealed(&identity, &data);
+        let recorded = header_digest_of(&stream);
+
+        let source = CheckedHeader::new(SmallPieces(stream.clone(), 50), Some(recorded.clone()));
+        let mut pipe = OpeningPipe::new(source, identity.duplicate());
+        pipe.opened().unwrap();
+        let mut out = Vec::new();
+        pipe.read_to_end(&mut out).unwrap();
+        assert!(out == data, "bytes differ");
+
+        // The same bytes sealed again to the same key (as anyone with the public key
+        // could) open fine with age, but are not the stream that was recorded.
+        let forged = sealed(&identity, &data);
+        let source = CheckedHeader::new(SmallPieces(forged.clone(), 50), Some(recorded.clone()));
+        let mut pipe = OpeningPipe::new(source, identity.duplicate());
+        let err = pipe.opened().unwrap_err();
+        assert!(err.to_string().contains("not the one stored"), "{err}");
+
+        // Cut short inside the header: refused too.
+        let source = CheckedHeader::new(SmallPieces(stream[..60].to_vec(), 7), Some(recorded));
+        assert!(OpeningPipe::new(source, identity.duplicate())
+            .opened()
+            .is_err());
+
+        // Nothing recorded (an original stored before digests were kept): unchecked.
+        let source = CheckedHeader::new(SmallPieces(forged, 50), None);
+        let mut out = Vec::new();
+        OpeningPipe::new(source, identity.duplicate())
+            .read_to_end(&mut out)
+            .unwrap();
+        assert!(out == data);
     }
 
     #[test]

@@ -305,7 +305,11 @@ fn the_writer_refuses_bad_sources() {
     let mut w = handover::Writer::new(Vec::new(), created_at());
     let exhibit = &exhibits()[0];
     let err = w
-        .add_exhibit(exhibit, &b"\xff\xd8\xff\xe0 not really a jpeG"[..])
+        .add_exhibit(
+            exhibit,
+            &b"\xff\xd8\xff\xe0 not really a jpeG"[..],
+            daybook_core::evidence::Check::Hash,
+        )
         .unwrap_err()
         .to_string();
     assert!(
@@ -313,7 +317,11 @@ fn the_writer_refuses_bad_sources() {
         "{err}"
     );
     let err = w
-        .add_exhibit(&exhibits()[3], &b"0123456789"[..])
+        .add_exhibit(
+            &exhibits()[3],
+            &b"0123456789"[..],
+            daybook_core::evidence::Check::Sealed,
+        )
         .unwrap_err()
         .to_string();
     assert!(err.contains("erased"), "{err}");

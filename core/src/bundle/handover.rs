@@ -19,11 +19,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Result};
-use crate::evidence::Exhibit;
+use crate::evidence::{Check, Exhibit};
 
 use super::archive::{self, file_headers, padding, Kind, END_MARKER};
 use super::csv;
-use super::digest::{copy_exact, CopyError, CHUNK_BYTES};
+use super::digest::{copy_exact, copy_exact_unhashed, CopyError, CHUNK_BYTES};
 use super::manifest::{
     self, FileRecord, Manifest, ENTRIES_CSV_PATH, ENTRIES_JSON_PATH, FORMAT, FORMAT_VERSION,
     MANIFEST_PATH, README_PATH, REPORT_PATH, SUMS_PATH,
@@ -113,11 +113,25 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    /// Writes one member from `reader`, which must give exactly `size` bytes.
-    fn write_member(&mut self, path: &str, size: u64, reader: &mut dyn Read) -> Result<FileRecord> {
+    /// Writes one member from `reader`, which must give exactly `size` bytes. Its
+    /// SHA-256 is computed as it is copied, unless `proven` gives it (the reader proves
+    /// its bytes itself: `evidence::Check::Sealed`).
+    fn write_member(
+        &mut self,
+        path: &str,
+        size: u64,
+        reader: &mut dyn Read,
+        proven: Option<&str>,
+    ) -> Result<FileRecord> {
         self.broken = true;
         self.out.write_all(&file_headers(path, size, self.mtime))?;
-        let sha256 = copy_exact(reader, &mut self.out, size).map_err(|e| match e {
+        let copied = match proven {
+            Some(sha256) => {
+                copy_exact_unhashed(reader, &mut self.out, size).map(|()| sha256.to_string())
+            }
+            None => copy_exact(reader, &mut self.out, size),
+        };
+        let sha256 = copied.map_err(|e| match e {
             CopyError::Short(got) => Error::Bundle(format!(
                 "{} gave only {got} of its {size} bytes; the handover is incomplete",
                 shown(path)
@@ -152,12 +166,18 @@ impl<W: Write> Writer<W> {
     ) -> Result<FileRecord> {
         self.check_usable()?;
         self.claim(path)?;
-        self.write_member(path, size, &mut reader)
+        self.write_member(path, size, &mut reader, None)
     }
 
     /// Adds an exhibit's original as `evidence/<mark>_<original name>`, checking it has
-    /// the size and SHA-256 recorded when it was added to the diary.
-    pub fn add_exhibit(&mut self, exhibit: &Exhibit, original: impl Read) -> Result<FileRecord> {
+    /// the size and SHA-256 recorded when it was added to the diary: by hashing it, or,
+    /// when `check` is `Sealed`, by the reader, which proves its bytes as it opens them.
+    pub fn add_exhibit(
+        &mut self,
+        exhibit: &Exhibit,
+        mut original: impl Read,
+        check: Check,
+    ) -> Result<FileRecord> {
         if exhibit.erased_at.is_some() {
             return Err(Error::Bundle(format!(
                 "exhibit {} was erased; its original cannot be handed over",
@@ -168,7 +188,14 @@ impl<W: Write> Writer<W> {
             "{EVIDENCE_DIR}/{}",
             evidence_file_name(&exhibit.mark, &exhibit.original_name)
         );
-        let record = self.add_stream(&path, exhibit.size, original)?;
+        let record = match check {
+            Check::Hash => self.add_stream(&path, exhibit.size, original)?,
+            Check::Sealed => {
+                self.check_usable()?;
+                self.claim(&path)?;
+                self.write_member(&path, exhibit.size, &mut original, Some(&exhibit.sha256))?
+            }
+        };
         if record.sha256 != exhibit.sha256 {
             self.broken = true;
             return Err(Error::Bundle(format!(
@@ -219,7 +246,7 @@ impl<W: Write> Writer<W> {
             redacted_witnesses: facts.redacted_witnesses,
             has_report,
         });
-        self.write_member(README_PATH, note.len() as u64, &mut note.as_bytes())?;
+        self.write_member(README_PATH, note.len() as u64, &mut note.as_bytes(), None)?;
         let manifest = Manifest {
             format: FORMAT.to_string(),
             format_version: FORMAT_VERSION,
@@ -234,7 +261,7 @@ impl<W: Write> Writer<W> {
             files: self.files.iter().cloned().collect(),
         };
         let json = manifest.to_json()?;
-        self.write_member(MANIFEST_PATH, json.len() as u64, &mut &json[..])?;
+        self.write_member(MANIFEST_PATH, json.len() as u64, &mut &json[..], None)?;
         let sums = manifest::sums_text(
             self.files
                 .iter()

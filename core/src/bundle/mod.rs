@@ -13,7 +13,9 @@
 //! let mut writer = handover::Writer::new(out, chrono::Utc::now());
 //! for exhibit in &exhibits {
 //!     let original = std::fs::File::open("…")?; // the vault's decrypting reader
-//!     writer.add_exhibit(exhibit, original)?;
+//!     // A plain file proves nothing about itself: hash it (the vault's own reader
+//!     // may say `Check::Sealed`).
+//!     writer.add_exhibit(exhibit, original, daybook_core::evidence::Check::Hash)?;
 //! }
 //! writer.add_entries(&records, &exhibits, &Options::default())?;
 //! writer.add_bytes("report.pdf", &pdf)?;

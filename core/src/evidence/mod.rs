@@ -12,6 +12,19 @@ mod types;
 
 pub use types::{Exhibit, Metadata, Preview};
 
+/// How the bytes of an original read back out of the vault are known to be the ones
+/// that were added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Proven as they are read: the sealed stream is the one recorded when the file
+    /// was added (`crypto::HeaderDigest`), and age authenticates every chunk of it in
+    /// order to the end. Hashing the bytes again would only repeat that proof.
+    Sealed,
+    /// Not proven by the stream (an original added before its header was recorded):
+    /// hash the bytes as they are read and compare with the recorded SHA-256.
+    Hash,
+}
+
 /// Told how far a long attach has got, and asked whether to stop.
 pub trait Progress {
     /// About `done` of `total` bytes are stored.

@@ -112,6 +112,14 @@ pub fn list(conn: &Connection, entry_number: Option<u64>) -> Result<Vec<Row>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// One exhibit's row by its id.
+pub fn by_id(conn: &Connection, id: &str) -> Result<Option<Row>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT sequence, id, entry_number, event_id, size FROM exhibits WHERE id = ?1",
+    )?;
+    Ok(stmt.query_row([id], row).optional()?)
+}
+
 pub fn count(conn: &Connection) -> Result<u64> {
     let n: i64 = conn.query_row("SELECT count(*) FROM exhibits", [], |r| r.get(0))?;
     Ok(to_u64(n))

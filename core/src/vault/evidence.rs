@@ -16,12 +16,12 @@ use sha2::{Digest, Sha256};
 
 use super::{append, index, now, open_change, Vault};
 use crate::chain::{Change, ExhibitTombstone};
-use crate::crypto::Identity;
+use crate::crypto::{HeaderDigest, Identity};
 use crate::error::{Error, Result};
 use crate::evidence::{
-    media_type, metadata, thumbnail, Exhibit, Metadata, NoProgress, Preview, Progress,
+    media_type, metadata, thumbnail, Check, Exhibit, Metadata, NoProgress, Preview, Progress,
 };
-use crate::pipe::{OpeningPipe, SealingPipe};
+use crate::pipe::{CheckedHeader, OpeningPipe, SealingPipe};
 use crate::record::{self, Place};
 use crate::store::{self, exhibits::ChunkReader};
 
@@ -47,7 +47,7 @@ pub(crate) fn open_exhibit(
 ) -> Result<Exhibit> {
     let event = store::events::by_id(conn, &row.event_id)?
         .ok_or_else(|| Error::Tampered(format!("exhibit {} has lost its record", row.sequence)))?;
-    if let Some(Change::ExhibitAdded { exhibit }) = open_change(identity, &event)? {
+    if let Some(Change::ExhibitAdded { exhibit, .. }) = open_change(identity, &event)? {
         if exhibit.id != row.id || exhibit.entry_number != row.entry_number {
             return Err(Error::Tampered(format!(
                 "exhibit {}: the record belongs to another exhibit",
@@ -82,6 +82,53 @@ pub(crate) fn open_exhibit(
         erased_at: Some(at),
         duplicate_of: None,
     })
+}
+
+/// An original being read back out of the vault (see `Vault::original_reader`).
+pub struct Original<'a> {
+    pipe: OpeningPipe<CheckedHeader<ChunkReader<'a>>>,
+    check: Check,
+}
+
+impl Original<'_> {
+    /// Whether the bytes are proven as they are read, or must be hashed.
+    pub fn check(&self) -> Check {
+        self.check
+    }
+}
+
+impl Read for Original<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        self.pipe.read(out)
+    }
+}
+
+/// The `crypto::HeaderDigest` recorded when the exhibit was added (`None` for
+/// originals added before it was kept). The record must describe the same original
+/// as `exhibit`: a reader proven by the seal vouches for the record's hash.
+fn recorded_sealed_header(
+    conn: &Connection,
+    identity: &Identity,
+    exhibit: &Exhibit,
+) -> Result<Option<String>> {
+    let lost = || Error::Tampered(format!("exhibit {} has lost its record", exhibit.mark));
+    let row = store::exhibits::by_id(conn, &exhibit.id)?.ok_or_else(lost)?;
+    let event = store::events::by_id(conn, &row.event_id)?.ok_or_else(lost)?;
+    match open_change(identity, &event)? {
+        Some(Change::ExhibitAdded {
+            exhibit: recorded,
+            sealed_header_sha256,
+        }) if recorded.id == exhibit.id
+            && recorded.sha256 == exhibit.sha256
+            && recorded.size == exhibit.size =>
+        {
+            Ok(sealed_header_sha256)
+        }
+        _ => Err(Error::Tampered(format!(
+            "exhibit {}: its record does not describe this original",
+            exhibit.mark
+        ))),
+    }
 }
 
 /// When (and with what tombstone) an exhibit was erased, if it was.
@@ -267,11 +314,13 @@ impl Vault {
                 SealingPipe::new(source, recipient.clone(), store::exhibits::CHUNK_BYTES);
             let total = incoming.expected_size.unwrap_or(0);
             let mut done = 0u64;
+            let mut header = HeaderDigest::new();
             while let Some(piece) = pipe.next_piece() {
                 if progress.cancelled() {
                     // Dropping the pipe stops its threads; the transaction rolls back.
                     return Err(Error::Cancelled);
                 }
+                header.update(&piece)?;
                 chunks.write_all(&piece)?;
                 // Sealed bytes run a little ahead of the original's (headers, tags).
                 done = (done + piece.len() as u64).min(total);
@@ -279,6 +328,9 @@ impl Vault {
             }
             chunks.finish()?;
             let (sha256, size) = pipe.finish().map_err(|e| Error::file(&incoming.name, e))?;
+            let sealed_header_sha256 = Some(header.finish().ok_or_else(|| {
+                Error::Crypto("the sealed original ended inside its header".into())
+            })?);
             if let Some(expected) = incoming.expected_size {
                 if expected != size {
                     return Err(Error::file(
@@ -297,7 +349,7 @@ impl Vault {
                 let Some(event) = store::events::by_id(tx, &row.event_id)? else {
                     continue;
                 };
-                if let Some(Change::ExhibitAdded { exhibit: other }) =
+                if let Some(Change::ExhibitAdded { exhibit: other, .. }) =
                     open_change(&unlocked.identity, &event)?
                 {
                     if other.sha256 == sha256 && other.id == row.id {
@@ -351,6 +403,7 @@ impl Vault {
             };
             let change = Change::ExhibitAdded {
                 exhibit: Box::new(exhibit.clone()),
+                sealed_header_sha256,
             };
             let event_id = append(tx, &recipient, &unlocked.identity, Some(entry), &change)?;
             store::exhibits::set_event(tx, &exhibit_id, &event_id)?;
@@ -415,12 +468,13 @@ impl Vault {
             .map_err(|_| Error::Tampered(format!("the preview of exhibit {exhibit_id} is damaged")))
     }
 
-    /// A reader of the original bytes (check the hash as you read: see
-    /// `export_original`).
+    /// A reader of the original bytes. Its `check()` says whether the vault proves them
+    /// as they are read or the caller must hash them (see `copy_original`).
     /// Decryption runs on a second thread, so it overlaps with what the caller does
-    /// with the bytes. A damaged header is `Error::Tampered` here; damage further in
-    /// is an error from `read`.
-    pub fn original_reader(&self, exhibit: &Exhibit) -> Result<OpeningPipe<ChunkReader<'_>>> {
+    /// with the bytes. A damaged header, or a sealed stream that is not the one stored
+    /// when the file was added, is `Error::Tampered` here; damage further in is an
+    /// error from `read`.
+    pub fn original_reader(&self, exhibit: &Exhibit) -> Result<Original<'_>> {
         let identity = self.identity()?;
         if exhibit.erased_at.is_some() {
             return Err(Error::NotAllowed(format!(
@@ -428,13 +482,20 @@ impl Vault {
                 exhibit.mark
             )));
         }
-        let mut pipe = OpeningPipe::new(
+        let sealed_header = recorded_sealed_header(self.store.conn(), identity, exhibit)?;
+        let check = if sealed_header.is_some() {
+            Check::Sealed
+        } else {
+            Check::Hash
+        };
+        let source = CheckedHeader::new(
             ChunkReader::new(self.store.conn(), &exhibit.id),
-            identity.duplicate(),
+            sealed_header,
         );
+        let mut pipe = OpeningPipe::new(source, identity.duplicate());
         pipe.opened()
             .map_err(|e| Error::Tampered(format!("exhibit {}: {e}", exhibit.mark)))?;
-        Ok(pipe)
+        Ok(Original { pipe, check })
     }
 
     /// Streams an original through SHA-256 into `out`; returns the hash and size.

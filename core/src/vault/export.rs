@@ -262,7 +262,8 @@ impl Vault {
                 return Err(Error::Cancelled);
             }
             let reader = self.original_reader(exhibit)?;
-            writer.add_exhibit(exhibit, reader)?;
+            let check = reader.check();
+            writer.add_exhibit(exhibit, reader, check)?;
             done += 1;
             progress.entries_done(done, total);
         }

@@ -28,6 +28,7 @@ use crate::record::{self, Envelope, Place, RECORD_VERSION};
 use crate::settings::{self, Settings};
 use crate::store::{self, meta, Store};
 
+pub use evidence::Original;
 pub use export::{HandoverKey, HandoverOptions};
 pub use index::PAGE_ENTRIES;
 
@@ -639,7 +640,7 @@ impl Vault {
                     Change::Created { recorded_at, .. } => *recorded_at,
                     Change::Amended { saved_at, .. } => *saved_at,
                     Change::Withdrawn { at, .. } | Change::Erased { at, .. } => *at,
-                    Change::ExhibitAdded { exhibit } => exhibit.added_at,
+                    Change::ExhibitAdded { exhibit, .. } => exhibit.added_at,
                     Change::ExhibitErased { at, .. } => *at,
                 };
                 out.push((at, change.describe()));

@@ -8,7 +8,7 @@ use std::process::Command;
 use chrono::{DateTime, TimeZone, Utc};
 use daybook_core::bundle::{handover, EntryRecord, Options};
 use daybook_core::entry::{Entry, Revision, Status};
-use daybook_core::evidence::{Exhibit, Metadata, Preview};
+use daybook_core::evidence::{Check, Exhibit, Metadata, Preview};
 use daybook_core::incident::{Behaviour, Channel, Incident, Occurred};
 use sha2::{Digest, Sha256};
 
@@ -192,7 +192,9 @@ pub fn handover_with(options: &Options) -> Vec<u8> {
     let exhibits = exhibits();
     let mut writer = handover::Writer::new(Vec::new(), created_at());
     for (exhibit, (_, _, bytes)) in exhibits.iter().zip(originals()) {
-        writer.add_exhibit(exhibit, &bytes[..]).unwrap();
+        writer
+            .add_exhibit(exhibit, &bytes[..], Check::Hash)
+            .unwrap();
     }
     writer.add_entries(&records(), &exhibits, options).unwrap();
     writer.add_bytes("report.pdf", PDF).unwrap();
