@@ -269,4 +269,36 @@ mod tests {
         assert_eq!(base, link("p", 1, "id", "h"));
         assert_ne!(genesis("a"), genesis("b"));
     }
+
+    #[test]
+    fn an_exhibit_added_before_headers_were_recorded_still_reads() {
+        let exhibit = serde_json::json!({
+            "id": "x1", "mark": "AB/1", "sequence": 1, "entry_number": 3,
+            "original_name": "photo.jpg", "size": 3, "sha256": "00",
+            "media_type": "image/jpeg", "added_at": "2026-11-01T20:15:00Z",
+            "how_obtained": "", "metadata": {}, "preview": {"kind": "none", "reason": "-"},
+            "erased_at": null
+        });
+        let old = serde_json::json!({"kind": "exhibit_added", "exhibit": exhibit});
+        let change: Change = serde_json::from_value(old.clone()).unwrap();
+        let Change::ExhibitAdded {
+            sealed_header_sha256,
+            ..
+        } = &change
+        else {
+            panic!("not an exhibit_added change");
+        };
+        assert_eq!(sealed_header_sha256, &None);
+        // Written back, it gains no field it did not have.
+        let back = serde_json::to_value(&change).unwrap();
+        assert!(back.get("sealed_header_sha256").is_none(), "{back}");
+
+        let mut new = old;
+        new["sealed_header_sha256"] = "ab".into();
+        let change: Change = serde_json::from_value(new).unwrap();
+        assert!(matches!(
+            change,
+            Change::ExhibitAdded { sealed_header_sha256: Some(ref h), .. } if h == "ab"
+        ));
+    }
 }
