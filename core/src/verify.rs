@@ -226,14 +226,15 @@ impl Vault {
                     ))
                 }
                 Err(e) => {
+                    // Errors from reading an original usually name the exhibit already.
+                    let named = format!("exhibit {}: ", exhibit.mark);
+                    let e = e.to_string();
+                    let why = e.strip_prefix(&named).unwrap_or(&e);
                     return Ok(report.fail(
                         Some(exhibit.entry_number),
                         Some(exhibit.mark.clone()),
-                        format!(
-                            "entry {}: exhibit {}: {e}",
-                            exhibit.entry_number, exhibit.mark
-                        ),
-                    ))
+                        format!("entry {}: {named}{why}", exhibit.entry_number),
+                    ));
                 }
             }
             if let Err(e) = self.thumbnail_of(&exhibit.id) {

@@ -158,6 +158,12 @@ fn assert_refused_everywhere(d: &Diary) {
     let report = vault.verify().expect("verify runs");
     let failure = report.failure.expect("verify must fail");
     assert_eq!(failure.exhibit.as_deref(), Some("AB/1"), "{failure:?}");
+    assert_eq!(
+        failure.message.matches("AB/1").count(),
+        1,
+        "the exhibit is named once: {}",
+        failure.message
+    );
 
     // The other original is untouched and still comes out whole.
     let mut back = Vec::new();
