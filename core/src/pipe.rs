@@ -591,9 +591,7 @@ mod tests {
     #[test]
     fn sealing_pipe_gives_one_age_stream_in_pieces_and_the_hash() {
         use crate::crypto::{Identity, OpenReader};
-        // Tiny pieces: the worker needs many more than its channel holds (this hung
-        // before `receive` kept feeding it).
-        let data: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
+        let data: Vec<u8> = (0..2_500_000u32).map(|i| (i % 241) as u8).collect();
         let identity = Identity::generate();
         let mut pipe = SealingPipe::new(
             std::io::Cursor::new(data.clone()),
