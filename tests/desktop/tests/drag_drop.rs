@@ -164,13 +164,7 @@ async fn a_file_dragged_from_a_file_manager_becomes_an_exhibit() -> Res {
     save_entry(&c, 1, 1).await?;
     assert_eq!(text_of(&c, "#exhibits .name").await?, name);
     shot(&c, "71-dropped-file-exhibit").await?;
-    click(&c, "#lock-button").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Unlock your diary'",
-        10,
-    )
-    .await?;
+    lock(&c).await?;
     c.close().await.ok();
 
     let mut vault = open_diary(&diary, PASSPHRASE)?;

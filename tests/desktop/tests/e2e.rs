@@ -79,12 +79,7 @@ async fn diary_story() -> Res {
     screen(&c, "02-recovery-code").await?;
     click(&c, "input[name=written-down]").await?;
     click(&c, "#continue").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Your entries'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Your entries").await?;
     screen(&c, "03-timeline-empty").await?;
 
     // A new entry with a photo; the photo's capture time is offered.
@@ -265,12 +260,7 @@ async fn diary_story() -> Res {
 
     // Export a report, checked with pdftotext when the core can make one.
     click(&c, "nav button:nth-child(3)").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Export'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Export").await?;
     click(&c, "#make-report").await?;
     wait_js(&c, "!document.getElementById('make-report').disabled", 120).await?;
     let said = text_of(&c, "#export-report .message:last-child")
@@ -326,22 +316,11 @@ async fn diary_story() -> Res {
     shot(&c, "07b-export-done").await?;
 
     click(&c, "nav button:nth-child(4)").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Settings'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Settings").await?;
     screen(&c, "08-settings").await?;
 
     // Lock, a wrong passphrase (said kindly), then the right one.
-    click(&c, "#lock-button").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Unlock your diary'",
-        10,
-    )
-    .await?;
+    lock(&c).await?;
     let body = text_of(&c, "body").await?;
     assert!(
         !body.contains("marmalade") && !body.contains("Mill Road"),
@@ -401,12 +380,7 @@ async fn diary_story() -> Res {
     let c = driver.session().await?;
     assert_eq!(h1(&c).await?, "Unlock your diary");
     click(&c, "#quick-note").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Write a quick note'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Write a quick note").await?;
     type_into(
         &c,
         "textarea[name=note]",

@@ -41,12 +41,7 @@ async fn export_options_and_erase() -> Res {
     find(&c, "#recovery-code").await?;
     click(&c, "input[name=written-down]").await?;
     click(&c, "#continue").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Your entries'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Your entries").await?;
 
     // Two entries, a month apart, both with a witness named.
     add_entry(
@@ -66,12 +61,7 @@ async fn export_options_and_erase() -> Res {
 
     // Export: a date that cannot be read is pointed at, by its field.
     click(&c, "nav button:nth-child(3)").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Export'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Export").await?;
     let defaults = c
         .execute(
             "return ['report-include_withdrawn', 'report-redact_witnesses', 'report-include_pictures']
@@ -161,12 +151,7 @@ async fn export_options_and_erase() -> Res {
     )
     .await?;
     click(&c, ".entry-card").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Entry 1'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Entry 1").await?;
     click(&c, "#erase-entry").await?;
     wait_js(
         &c,

@@ -41,12 +41,7 @@ async fn large_file_shows_progress_and_cancel_keeps_nothing() -> Res {
     let c = driver.session().await?;
     unlock(&c, PASSPHRASE).await?;
     click(&c, ".entry-card").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Entry 1'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Entry 1").await?;
 
     // Add the file: the progress bar appears with its name and moves.
     click(&c, "#add-files").await?;
@@ -99,20 +94,9 @@ async fn large_file_shows_progress_and_cancel_keeps_nothing() -> Res {
     // The page again, fresh from the diary: still nothing.
     click(&c, "nav button:first-child").await?;
     click(&c, ".entry-card").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Entry 1'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Entry 1").await?;
     assert!(text_of(&c, "main").await?.contains("No evidence attached."));
-    click(&c, "#lock-button").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Unlock your diary'",
-        10,
-    )
-    .await?;
+    lock(&c).await?;
     c.close().await.ok();
 
     // The diary itself, opened with the core once the app is gone: no exhibit, and

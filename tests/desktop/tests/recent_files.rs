@@ -44,12 +44,7 @@ async fn picked_files_stay_out_of_recently_used() -> Res {
     type_into(&c, "input[name=passphrase]", PASSPHRASE).await?;
     click(&c, "#unlock").await?;
     click(&c, ".entry-card").await?;
-    wait_js(
-        &c,
-        "document.querySelector('main h1')?.textContent === 'Entry 1'",
-        10,
-    )
-    .await?;
+    wait_heading(&c, "Entry 1").await?;
     click(&c, "#add-files").await?;
 
     // Find the GTK dialog, point at it (no window manager: focus follows the

@@ -306,6 +306,23 @@ pub async fn h1(client: &Client) -> Res<String> {
     text_of(client, "main h1").await
 }
 
+/// Waits (up to 10 s) until the page's heading reads `heading`.
+pub async fn wait_heading(client: &Client, heading: &str) -> Res {
+    let quoted = serde_json::to_string(heading)?;
+    wait_js(
+        client,
+        &format!("document.querySelector('main h1')?.textContent === {quoted}"),
+        10,
+    )
+    .await
+}
+
+/// Locks the diary with the toolbar button and waits for the unlock screen.
+pub async fn lock(client: &Client) -> Res {
+    click(client, "#lock-button").await?;
+    wait_heading(client, "Unlock your diary").await
+}
+
 /// Saves a screenshot as `<n>-<name>.png` and returns its path.
 pub async fn shot(client: &Client, name: &str) -> Res<PathBuf> {
     // Let fonts and thumbnails settle.
