@@ -590,6 +590,16 @@ fn verify_finds_one_flipped_byte_in_an_original() {
     );
     diary.ok(&a!["evidence", "export", "AB/1", diary.path("out1")]);
     assert!(std::fs::read(diary.path("out1")).expect("read") == bytes[..1_000_000]);
+    // A handover stops at the damaged original, says which and why, and leaves no file.
+    let public = daybook_core::crypto::Identity::generate()
+        .recipient()
+        .to_string();
+    let handover = diary.path("handover.age");
+    let out = diary.run(&a!["handover", handover, "--to-key", public]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains("AB/2") && said.contains("damaged"), "{said}");
+    assert!(!handover.exists(), "a stopped handover was left behind");
 }
 
 /// Chunk rows that belong to no exhibit record.

@@ -88,6 +88,7 @@ pub(crate) fn open_exhibit(
 pub struct Original<'a> {
     pipe: OpeningPipe<CheckedHeader<ChunkReader<'a>>>,
     check: Check,
+    damage: Option<String>,
 }
 
 impl Original<'_> {
@@ -95,11 +96,21 @@ impl Original<'_> {
     pub fn check(&self) -> Check {
         self.check
     }
+
+    /// Why reading stopped, when the stored original turned out to be damaged, so
+    /// a caller that only saw a read error can say what it was.
+    pub fn damage(&self) -> Option<&str> {
+        self.damage.as_deref()
+    }
 }
 
 impl Read for Original<'_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        self.pipe.read(out)
+        self.pipe.read(out).inspect_err(|e| {
+            if e.kind() != io::ErrorKind::Interrupted {
+                self.damage = Some(e.to_string());
+            }
+        })
     }
 }
 
@@ -495,7 +506,11 @@ impl Vault {
         let mut pipe = OpeningPipe::new(source, identity.duplicate());
         pipe.opened()
             .map_err(|e| Error::Tampered(format!("exhibit {}: {e}", exhibit.mark)))?;
-        Ok(Original { pipe, check })
+        Ok(Original {
+            pipe,
+            check,
+            damage: None,
+        })
     }
 
     /// Streams an original through SHA-256 into `out`; returns the hash and size.

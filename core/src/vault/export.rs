@@ -261,9 +261,18 @@ impl Vault {
             if progress.cancelled() {
                 return Err(Error::Cancelled);
             }
-            let reader = self.original_reader(exhibit)?;
+            let mut reader = self.original_reader(exhibit)?;
             let check = reader.check();
-            writer.add_exhibit(exhibit, reader, check)?;
+            if let Err(e) = writer.add_exhibit(exhibit, &mut reader, check) {
+                return Err(match reader.damage() {
+                    Some(why) => Error::Tampered(format!(
+                        "exhibit {}: the stored original is damaged ({why}); the handover was \
+                         stopped",
+                        exhibit.mark
+                    )),
+                    None => e,
+                });
+            }
             done += 1;
             progress.entries_done(done, total);
         }
