@@ -47,13 +47,7 @@ async fn idle_diary_locks_and_keeps_the_draft() -> Res {
     )
     .await?;
     click(&c, "nav button:nth-child(2)").await?;
-    wait_js(&c, "!!document.getElementById('draft-restored')", 10).await?;
-    let text = c
-        .execute(
-            "return document.querySelector('textarea[name=description]').value;",
-            vec![],
-        )
-        .await?;
+    let text = restored_draft(&c).await?;
     assert_eq!(text, "Written just before walking away");
     c.close().await.ok();
     Ok(())

@@ -88,13 +88,7 @@ async fn closing_the_window_keeps_the_draft() -> Res {
     );
     unlock(&c, PASSPHRASE).await?;
     click(&c, "#new-entry").await?;
-    wait_js(&c, "!!document.getElementById('draft-restored')", 10).await?;
-    let restored = c
-        .execute(
-            "return document.querySelector('textarea[name=description]').value;",
-            vec![],
-        )
-        .await?;
+    let restored = restored_draft(&c).await?;
     assert_eq!(restored, DRAFT);
     screen(&c, "72-draft-after-close-button").await?;
     c.execute(

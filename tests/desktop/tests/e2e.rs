@@ -418,13 +418,7 @@ async fn diary_story() -> Res {
     .await?;
     screen(&c, "12-timeline-after-note").await?;
     click(&c, "#new-entry").await?;
-    wait_js(&c, "!!document.getElementById('draft-restored')", 10).await?;
-    let restored = c
-        .execute(
-            "return document.querySelector('textarea[name=description]').value;",
-            vec![],
-        )
-        .await?;
+    let restored = restored_draft(&c).await?;
     assert!(
         restored.as_str().unwrap_or("").contains("zebra crossing"),
         "draft restored: {restored}"

@@ -317,6 +317,18 @@ pub async fn wait_heading(client: &Client, heading: &str) -> Res {
     .await
 }
 
+/// Waits for the entry form to say a draft was restored, and returns the restored
+/// description (a JSON string).
+pub async fn restored_draft(client: &Client) -> Res<Value> {
+    wait_js(client, "!!document.getElementById('draft-restored')", 10).await?;
+    Ok(client
+        .execute(
+            "return document.querySelector('textarea[name=description]').value;",
+            vec![],
+        )
+        .await?)
+}
+
 /// Locks the diary with the toolbar button and waits for the unlock screen.
 pub async fn lock(client: &Client) -> Res {
     click(client, "#lock-button").await?;
