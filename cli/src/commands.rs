@@ -25,7 +25,7 @@ macro_rules! out {
 }
 use crate::export;
 use crate::secret;
-use crate::{Cli, Command, EvidenceCommand, Failure, SettingsCommand};
+use crate::{Cli, Command, EvidenceCommand, Failure, NotesCommand, SettingsCommand};
 
 /// For tests and slow machines: a lower scrypt cost for new vaults. Never set this
 /// for a real diary.
@@ -143,6 +143,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 CreateOptions {
                     scrypt_log_n,
                     initials: initials.clone(),
+                    ..Default::default()
                 },
             )?;
             outln!("Your diary is ready at {}", path.display());
@@ -351,7 +352,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
         }
         Command::Info { json, locked } => {
             let mut vault = if *locked {
-                Vault::open(&vault_path(&cli))?
+                Vault::open_read_only(&vault_path(&cli))?
             } else {
                 unlock(&cli)?
             };
@@ -415,12 +416,62 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
         | Command::Backup { .. }
         | Command::Restore { .. } => export::run(&cli)?,
         Command::Settings(cmd) => settings(&cli, cmd)?,
+        Command::Notes(cmd) => notes(&cli, cmd)?,
+    }
+    Ok(())
+}
+
+/// Characters that change the direction of the text around them.
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn notes(cli: &Cli, cmd: &NotesCommand) -> Result<()> {
+    let mut vault = unlock(cli)?;
+    match cmd {
+        NotesCommand::List { json } => {
+            let held = vault.held_notes()?;
+            if *json {
+                print_json(&serde_json::to_value(&held).unwrap_or_default())?;
+            } else if held.is_empty() {
+                outln!("No quick notes are held apart.");
+            } else {
+                for note in &held {
+                    let when = note
+                        .recorded_at
+                        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                        .unwrap_or_else(|| "time unknown".into());
+                    outln!("{}  entry {}  {when}", note.id, note.entry_number);
+                    if let Some(d) = &note.description {
+                        // A held note may have been written by someone else: print
+                        // no control or direction characters from it.
+                        let shown: String = d
+                            .chars()
+                            .take(200)
+                            .map(|c| if c.is_control() || is_bidi(c) { ' ' } else { c })
+                            .collect();
+                        outln!("  {shown}");
+                    }
+                    outln!("  Held because {}.", note.reason);
+                }
+                outln!("Keep one with: daybook notes keep ID   or discard it with: daybook notes discard ID");
+            }
+        }
+        NotesCommand::Keep { id } => {
+            let number = vault.keep_held_note(id)?;
+            outln!("Kept as entry {number}, marked as written while locked, with why it was held.");
+        }
+        NotesCommand::Discard { id } => {
+            vault.discard_held_note(id)?;
+            outln!("Discarded.");
+        }
     }
     Ok(())
 }
 
 fn verify_vault(cli: &Cli, path: &Path) -> Result<daybook_core::verify::Report> {
-    let mut vault = Vault::open(path)?;
+    // Read-only: checking a diary (or a copy kept as evidence) never changes it.
+    let mut vault = Vault::open_read_only(path)?;
     let passphrase = secret::get(cli.passphrase_file.as_deref(), "Passphrase: ")?;
     vault.unlock(&passphrase)?;
     match vault.verify() {

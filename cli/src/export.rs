@@ -237,7 +237,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             eprintln!("These files are NOT encrypted. Upload them, then delete the folder.");
         }
         Command::Backup { out } => {
-            let vault = Vault::open(&vault_path(cli))?;
+            let vault = Vault::open_read_only(&vault_path(cli))?;
             vault.backup(out)?;
             outln!("Backed up the diary (still encrypted) to {}", out.display());
         }

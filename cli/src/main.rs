@@ -221,6 +221,23 @@ pub enum Command {
     /// Show or change settings
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Quick notes written while locked that were held apart (their time or number
+    /// could not be confirmed): list them, keep one, or discard one
+    #[command(subcommand)]
+    Notes(NotesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NotesCommand {
+    /// List the held notes and why each was held
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep a held note as an entry (marked as written while locked, with why it was held)
+    Keep { id: String },
+    /// Discard a held note
+    Discard { id: String },
 }
 
 #[derive(Subcommand, Debug)]

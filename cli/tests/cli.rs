@@ -1064,6 +1064,25 @@ fn the_sqlite3_and_age_recipe_reads_the_diary() {
         "{out}"
     );
 
+    // 6. Every tag checks out with openssl; a record sealed to the public key alone,
+    // as anyone could make it, does not.
+    if have("openssl") {
+        let (code, out) = run_recipe(work.path(), PASS, &recipe("6. Checking that records"));
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("are authentic"), "{out}");
+        let forge = "r=$(sqlite3 diary.daybook \"SELECT value FROM meta WHERE name='recipient'\")\n\
+             printf '%s' '{\"v\":1,\"table\":\"meta\",\"id\":\"settings\",\"body\":{}}' | age -r \"$r\" -o forged.age\n\
+             cp diary.daybook forged.daybook\n\
+             sqlite3 forged.daybook \"UPDATE meta SET value = readfile('forged.age') WHERE name='settings'\"";
+        let (code, out) = run_recipe(work.path(), PASS, forge);
+        assert_eq!(code, 0, "{out}");
+        let check =
+            recipe("6. Checking that records").replace("db=diary.daybook", "db=forged.daybook");
+        let (code, out) = run_recipe(work.path(), PASS, &check);
+        assert_ne!(code, 0, "{out}");
+        assert!(out.contains("a meta record has no tag"), "{out}");
+    }
+
     // 4. The recovery code, typed as shown, opens the key too.
     std::fs::remove_file(work.path().join("identity.txt")).unwrap();
     let (code, out) = run_recipe(work.path(), &d.code, &recipe("4. With the recovery code"));

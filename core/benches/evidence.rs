@@ -46,6 +46,7 @@ fn child_attach(dir: &Path, file: &Path, times: usize) {
         CreateOptions {
             scrypt_log_n: Some(10),
             initials: Some("AB".into()),
+            ..Default::default()
         },
     )
     .expect("create");

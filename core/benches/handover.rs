@@ -156,6 +156,7 @@ fn main() {
             CreateOptions {
                 scrypt_log_n: Some(10),
                 initials: Some("AB".into()),
+                ..Default::default()
             },
         )
         .unwrap();

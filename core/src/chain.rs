@@ -68,6 +68,13 @@ pub enum Change {
         incident: Incident,
         #[serde(default)]
         written_while_locked: bool,
+        /// For a note written while locked: when it was taken into the chain.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        absorbed_at: Option<DateTime<Utc>>,
+        /// For a note that was held apart and kept at the person's word: why it was
+        /// held (for example a time before the diary's last change).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held: Option<String>,
     },
     /// A later wording.
     Amended {
@@ -102,6 +109,10 @@ pub enum Change {
         /// diaries from before it was kept.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sealed_header_sha256: Option<String>,
+        /// SHA-256 of the preview JPEG stored with it, when one was (absent in
+        /// diaries from before it was kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thumbnail_sha256: Option<String>,
     },
     /// An evidence file was erased; its hash stays in the chain.
     ExhibitErased {
@@ -121,6 +132,21 @@ impl Change {
             | Change::Erased { number, .. } => *number,
             Change::ExhibitAdded { exhibit, .. } => exhibit.entry_number,
             Change::ExhibitErased { entry_number, .. } => *entry_number,
+        }
+    }
+
+    /// When the change was made.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Change::Created {
+                recorded_at,
+                absorbed_at,
+                ..
+            } => absorbed_at.unwrap_or(*recorded_at),
+            Change::Amended { saved_at, .. } => *saved_at,
+            Change::Withdrawn { at, .. } | Change::Erased { at, .. } => *at,
+            Change::ExhibitAdded { exhibit, .. } => exhibit.added_at,
+            Change::ExhibitErased { at, .. } => *at,
         }
     }
 
@@ -157,6 +183,8 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
             recorded_at,
             incident,
             written_while_locked,
+            held,
+            ..
         } => {
             *entry = Some(Entry {
                 number: *number,
@@ -168,6 +196,7 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                 incident: Some(incident.clone()),
                 exhibits: Vec::new(),
                 written_while_locked: *written_while_locked,
+                held: held.clone(),
             });
         }
         Change::Amended {
@@ -223,6 +252,7 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                         marks
                     },
                     written_while_locked: false,
+                    held: None,
                 })
             }
         },

@@ -22,9 +22,11 @@ use crate::error::{Error, Result};
 /// scrypt work factor (N = 2^18) for passphrase-sealed identities: about a second on
 /// a 2-core laptop, the cost an attacker pays for every guess.
 pub const SCRYPT_LOG_N: u8 = 18;
-/// The most work we accept when opening: a slower machine, or a vault made on a
-/// faster one, can still open it, while a hostile file cannot make us work for hours.
-pub const SCRYPT_MAX_LOG_N: u8 = 22;
+/// The most work we accept when opening a diary, a backup or a handover file: four
+/// times Daybook's own, so a slower machine, or a file made on a faster one, still
+/// opens, while a hostile file cannot make us use more than 1 GiB of memory
+/// (scrypt needs 128 × 8 × 2^20 bytes) or about 4 seconds on a 2-core machine.
+pub const SCRYPT_MAX_LOG_N: u8 = 20;
 /// The least we accept when making a vault (tests use low values for speed).
 pub const SCRYPT_MIN_LOG_N: u8 = 10;
 
@@ -165,16 +167,46 @@ fn scrypt_identity(passphrase: &SecretString) -> age::scrypt::Identity {
     identity
 }
 
+/// The comment line written after the key in a passphrase-sealed identity of a vault
+/// whose records are authenticated. It lives there because only the passphrase (or
+/// recovery code) can make that file: someone who can write to the vault cannot take
+/// it away to make the vault look older than it is, which would let unauthenticated
+/// records in. age reads it as a comment, so `age -d -i` still works.
+pub const AUTHENTICATED_MARKER: &str = "# daybook: records authenticated (v1)";
+
 /// Seals the identity under a passphrase (or recovery code) as a standard
-/// passphrase-encrypted age file holding the `AGE-SECRET-KEY-1…` line.
+/// passphrase-encrypted age file holding the `AGE-SECRET-KEY-1…` line and the
+/// `AUTHENTICATED_MARKER` comment.
 pub fn wrap_identity(identity: &Identity, passphrase: &SecretString, log_n: u8) -> Result<Sealed> {
+    wrap_identity_as(identity, passphrase, log_n, true)
+}
+
+/// `wrap_identity`, with or without the marker (without: as Daybook 0.1 wrote it, for
+/// tests of the upgrade from such vaults).
+pub fn wrap_identity_as(
+    identity: &Identity,
+    passphrase: &SecretString,
+    log_n: u8,
+    authenticated: bool,
+) -> Result<Sealed> {
     let text = identity.dangerously_expose_text();
     let recipient = scrypt_recipient(passphrase, log_n);
-    let mut line = Zeroizing::new(text.expose_secret().as_bytes().to_vec());
-    line.push(b'\n');
-    age::encrypt(&recipient, &line)
+    let mut content = Zeroizing::new(text.expose_secret().as_bytes().to_vec());
+    content.push(b'\n');
+    if authenticated {
+        content.extend_from_slice(AUTHENTICATED_MARKER.as_bytes());
+        content.push(b'\n');
+    }
+    age::encrypt(&recipient, &content)
         .map(Sealed)
         .map_err(crypto_err)
+}
+
+/// An identity opened from its passphrase-sealed copy.
+pub struct Unwrapped {
+    pub identity: Identity,
+    /// Whether the copy carries `AUTHENTICATED_MARKER`.
+    pub authenticated: bool,
 }
 
 /// Why a passphrase-sealed file did not open.
@@ -214,10 +246,70 @@ fn open_with_passphrase(
 pub fn unwrap_identity(
     sealed: &Sealed,
     passphrase: &SecretString,
-) -> std::result::Result<Identity, UnwrapFailure> {
+) -> std::result::Result<Unwrapped, UnwrapFailure> {
     let plaintext = open_with_passphrase(sealed.as_bytes(), passphrase)?;
     let text = std::str::from_utf8(&plaintext).map_err(|_| UnwrapFailure::Damaged)?;
-    Identity::parse(text).map_err(|_| UnwrapFailure::Damaged)
+    let identity = Identity::parse(text).map_err(|_| UnwrapFailure::Damaged)?;
+    let authenticated = text.lines().any(|l| l.trim() == AUTHENTICATED_MARKER);
+    Ok(Unwrapped {
+        identity,
+        authenticated,
+    })
+}
+
+/// A key that authenticates records (HMAC-SHA256), derived from the vault's identity
+/// with HKDF-SHA256 and a label per purpose (per table). Records sealed to the public
+/// key can be made by anyone; a valid tag can only be made with the identity.
+pub struct MacKey(Zeroizing<[u8; MAC_KEY_BYTES]>);
+
+/// HMAC-SHA256's block size: a key of this length is used as it is.
+const MAC_KEY_BYTES: usize = 64;
+
+/// Domain separation for record-authentication keys.
+const MAC_SALT: &[u8] = b"daybook/mac/v1";
+
+impl Identity {
+    /// The authentication key for `purpose` (e.g. `record/events`).
+    pub fn mac_key(&self, purpose: &str) -> MacKey {
+        let secret = self.0.to_string();
+        let hk = hkdf::Hkdf::<Sha256>::new(Some(MAC_SALT), secret.expose_secret().as_bytes());
+        let mut key = Zeroizing::new([0u8; MAC_KEY_BYTES]);
+        // 64 bytes is always a valid HKDF-SHA256 output length (at most 8160).
+        let _ = hk.expand(purpose.as_bytes(), key.as_mut());
+        MacKey(key)
+    }
+}
+
+impl MacKey {
+    fn hmac(&self) -> hmac::Hmac<Sha256> {
+        use hmac::digest::KeyInit as _;
+        hmac::Hmac::<Sha256>::new(&(*self.0).into())
+    }
+
+    /// The tag of `data`, as 64 lowercase hex digits.
+    pub fn tag(&self, data: &[u8]) -> String {
+        use hmac::Mac as _;
+        let mut mac = self.hmac();
+        mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `tag` is the tag of `data` (compared in constant time).
+    pub fn verify(&self, data: &[u8], tag: &str) -> bool {
+        use hmac::Mac as _;
+        let Ok(tag) = hex::decode(tag) else {
+            return false;
+        };
+        let mut mac = self.hmac();
+        mac.update(data);
+        mac.verify_slice(&tag).is_ok()
+    }
+}
+
+impl std::fmt::Debug for MacKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MacKey(..)")
+    }
 }
 
 /// Reads the scrypt work factor a passphrase-sealed file was made with.
@@ -427,6 +519,11 @@ impl<R: Read> OpenReader<R> {
                 age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
                     Error::WrongPassphrase
                 }
+                age::DecryptError::ExcessiveWork { .. } => Error::Tampered(format!(
+                    "the file asks for more passphrase work than Daybook allows \
+                     (more than 2^{SCRYPT_MAX_LOG_N}, which needs over 1 GiB of memory), \
+                     so it was not made by Daybook"
+                )),
                 e => Error::Tampered(format!("the file does not open ({e})")),
             })
     }
@@ -534,6 +631,58 @@ mod tests {
         assert_eq!(digest.finish(), None);
     }
 
+    /// A passphrase-sealed file whose header asks for 2^`log_n` work (the header is
+    /// then not authentic, but the work factor is checked before anything else).
+    fn asking_for_work(log_n: u8) -> Vec<u8> {
+        let id = Identity::generate();
+        let wrapped = wrap_identity(&id, &SecretString::from("p".repeat(12)), 10).unwrap();
+        let text = wrapped.into_bytes();
+        let at = text
+            .windows(3)
+            .position(|w| w == b" 10")
+            .expect("work factor in the header");
+        let mut out = text[..at].to_vec();
+        out.extend_from_slice(format!(" {log_n}").as_bytes());
+        out.extend_from_slice(&text[at + 3..]);
+        out
+    }
+
+    #[test]
+    fn too_much_passphrase_work_is_refused_before_it_is_done() {
+        let pass = SecretString::from("p".repeat(12));
+        let started = std::time::Instant::now();
+        let hostile = Sealed::from_stored(asking_for_work(SCRYPT_MAX_LOG_N + 1));
+        assert_eq!(
+            unwrap_identity(&hostile, &pass).err(),
+            Some(UnwrapFailure::TooMuchWork)
+        );
+        let hostile = asking_for_work(40);
+        let opened = OpenReader::with_passphrase(&pass, &hostile[..]);
+        assert!(
+            matches!(&opened, Err(Error::Tampered(m)) if m.contains("more passphrase work")),
+            "{:?}",
+            opened.err()
+        );
+        // Refused without doing the work (2^40 would take days).
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    }
+
+    #[test]
+    fn mac_keys_differ_by_purpose_and_identity() {
+        let id = Identity::generate();
+        let a = id.mac_key("record/events");
+        let tag = a.tag(b"data");
+        assert!(a.verify(b"data", &tag));
+        assert!(!a.verify(b"datb", &tag));
+        assert!(!a.verify(b"data", "not hex"));
+        assert!(!id.mac_key("record/drafts").verify(b"data", &tag));
+        assert!(!Identity::generate()
+            .mac_key("record/events")
+            .verify(b"data", &tag));
+        // The same identity derives the same key (a reopened diary checks its tags).
+        assert!(id.mac_key("record/events").verify(b"data", &tag));
+    }
+
     #[test]
     fn identity_wraps_under_passphrase() {
         let id = Identity::generate();
@@ -541,7 +690,13 @@ mod tests {
         let wrapped = wrap_identity(&id, &pass, 10).unwrap();
         assert_eq!(work_factor(&wrapped), Some(10));
         let back = unwrap_identity(&wrapped, &pass).ok().unwrap();
-        assert_eq!(back.recipient().to_string(), id.recipient().to_string());
+        assert_eq!(
+            back.identity.recipient().to_string(),
+            id.recipient().to_string()
+        );
+        assert!(back.authenticated);
+        let old = wrap_identity_as(&id, &pass, 10, false).unwrap();
+        assert!(!unwrap_identity(&old, &pass).ok().unwrap().authenticated);
         let wrong = SecretString::from("wrong horse".to_string());
         assert_eq!(
             unwrap_identity(&wrapped, &wrong).err(),

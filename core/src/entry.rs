@@ -68,6 +68,10 @@ pub struct Entry {
     pub exhibits: Vec<String>,
     #[serde(default)]
     pub written_while_locked: bool,
+    /// For a note written while locked that was held apart (its time could not be
+    /// confirmed) and kept by the person: why it was held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<String>,
 }
 
 impl Entry {

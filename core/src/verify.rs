@@ -1,13 +1,18 @@
-//! Verification: recomputes the hash chain, opens every sealed payload, re-hashes
-//! every original and compares the index with the chain. It reports in plain words
-//! what it checked and the first thing that failed, naming the entry.
+//! Verification: recomputes the hash chain, opens and authenticates every sealed
+//! record, checks that the index, the entry numbers and the exhibit rows agree with
+//! the chain (the chain says what exists), re-hashes every original and checks every
+//! preview. It reports in plain words what it checked and the first thing that
+//! failed, naming the entry and exhibit. On a diary opened read-only it writes
+//! nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::chain;
+use crate::chain::{self, Change};
 use crate::error::{Error, Result};
 use crate::record::{self, Place};
-use crate::store::{self, meta};
+use crate::store;
 use crate::vault::Vault;
 
 /// The first thing that did not hold.
@@ -58,19 +63,34 @@ fn entry_name(entry: Option<u64>) -> String {
     }
 }
 
+/// An exhibit as the chain records it.
+struct Recorded {
+    mark: String,
+    sequence: Option<u64>,
+    entry: u64,
+    /// The event recording its addition (unknown once its record was erased).
+    event_id: Option<String>,
+}
+
 impl Vault {
-    /// Checks everything. Needs the diary unlocked.
+    /// Checks everything. Needs the diary unlocked. On a diary opened with
+    /// `Vault::open_read_only` nothing is written, not even waiting notes taken in.
     pub fn verify(&mut self) -> Result<Report> {
-        self.entries()?; // moves notes written while locked into the chain first
-        let identity = self.identity()?;
+        if !self.is_read_only() {
+            // Takes notes written while locked into the chain first.
+            let _ = self.held_notes();
+        }
+        let keys = self.keys()?;
         let conn = self.store().conn();
         let mut report = Report::default();
 
-        // 1. The chain.
+        // 1. The chain, collecting what it says exists.
         let mut link = chain::genesis(self.vault_id());
         let mut expected_seq = 1u64;
         let mut count = 0u64;
         let mut failure: Option<(Option<u64>, String)> = None;
+        let mut recorded: BTreeMap<String, Recorded> = BTreeMap::new();
+        let mut chained_entries: BTreeSet<u64> = BTreeSet::new();
         store::events::each(conn, |row| {
             if failure.is_some() {
                 return Ok(());
@@ -80,7 +100,7 @@ impl Vault {
                 table: "events",
                 id: &row.id,
             };
-            let envelope = match record::open_envelope(identity, place, &row.payload) {
+            let envelope = match record::open_envelope(keys, place, &row.payload) {
                 Ok(e) => e,
                 Err(e) => {
                     failure = Some((
@@ -90,6 +110,7 @@ impl Vault {
                     return Ok(());
                 }
             };
+            let mut change = None;
             let problem = if row.seq != expected_seq {
                 Some(format!(
                     "change {expected_seq} is missing (found {} next)",
@@ -110,17 +131,16 @@ impl Vault {
                         Some(format!("change {} does not match its hash", row.seq))
                     }
                     (_, None) => Some(format!("change {} has no hash", row.seq)),
-                    (Some(body), Some(_)) => {
-                        match record::parse_body::<chain::Change>(place, body) {
-                            Ok(change)
-                                if change.entry_number() != row.entry_number.unwrap_or(0) =>
-                            {
-                                Some(format!("change {} belongs to another entry", row.seq))
-                            }
-                            Ok(_) => None,
-                            Err(e) => Some(e.to_string()),
+                    (Some(body), Some(_)) => match record::parse_body::<Change>(place, body) {
+                        Ok(c) if c.entry_number() != row.entry_number.unwrap_or(0) => {
+                            Some(format!("change {} belongs to another entry", row.seq))
                         }
-                    }
+                        Ok(c) => {
+                            change = Some(c);
+                            None
+                        }
+                        Err(e) => Some(e.to_string()),
+                    },
                     (None, Some(_)) => None,
                 }
             };
@@ -128,6 +148,10 @@ impl Vault {
                 failure = Some((row.entry_number, format!("{who}: {problem}")));
                 return Ok(());
             }
+            if let Some(n) = row.entry_number {
+                chained_entries.insert(n);
+            }
+            note_exhibits(&mut recorded, &row.id, change.as_ref());
             let body_sha256 = envelope.body_sha256.unwrap_or_default();
             link = chain::link(&link, row.seq, &row.id, &body_sha256);
             expected_seq += 1;
@@ -137,10 +161,12 @@ impl Vault {
         if let Some((entry, message)) = failure {
             return Ok(report.fail(entry, None, message));
         }
-        report.checked.push(format!("{count} changes in the hash chain: each opens, matches its hash and follows the one before"));
+        report.checked.push(format!(
+            "{count} changes in the hash chain: each opens, is authentic, matches its hash and follows the one before"
+        ));
 
         // 2. The head.
-        match crate::vault::read_head(conn, identity) {
+        match crate::vault::read_head(conn, keys) {
             Ok(head) if head.link == link && head.seq == count => {
                 report
                     .checked
@@ -152,12 +178,29 @@ impl Vault {
             Err(e) => return Ok(report.fail(None, None, e.to_string())),
         }
 
-        // 3. The index against the chain.
-        let rebuilt = crate::vault::rebuild_index(conn, identity)?;
-        let entries = self.entries()?;
-        let identity = self.identity()?;
+        // 3. The index and the entry numbers against the chain.
+        let rebuilt = match crate::vault::rebuild_index(conn, keys) {
+            Ok(r) => r,
+            Err(e) => return Ok(report.fail(None, None, e.to_string())),
+        };
+        let (entries, index_error) = match self.entries() {
+            Ok(e) => (e, None),
+            Err(e @ Error::Tampered(_)) => {
+                // Name the entries a replaced or older page gets wrong, if it opens.
+                let keys = self.keys()?;
+                match crate::vault::index_unchecked(self.store().conn(), keys) {
+                    Ok(pages) => (pages, Some(e)),
+                    Err(_) => return Ok(report.fail(None, None, e.to_string())),
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        let keys = self.keys()?;
         let conn = self.store().conn();
-        let numbers = store::entries::count(conn)?;
+        let index_note = index_error
+            .as_ref()
+            .map(|_| " (an index page was replaced or put back from an older copy)")
+            .unwrap_or("");
         for entry in &rebuilt {
             match entries.iter().find(|e| e.number == entry.number) {
                 Some(indexed) if indexed == entry => {}
@@ -173,22 +216,49 @@ impl Vault {
                         Some(entry.number),
                         None,
                         format!(
-                            "entry {}: the quick index does not match the recorded changes",
-                            entry.number
-                        ),
+                        "entry {}: the quick index does not match the recorded changes{index_note}",
+                        entry.number
+                    ),
                     ))
                 }
             }
         }
-        if entries.len() != rebuilt.len() || rebuilt.len() as u64 != numbers {
-            let missing = (1..=numbers).find(|n| !rebuilt.iter().any(|e| e.number == *n));
+        if let Some(e) = index_error {
+            return Ok(report.fail(None, None, e.to_string()));
+        }
+        if let Some(extra) = entries
+            .iter()
+            .find(|e| !rebuilt.iter().any(|r| r.number == e.number))
+        {
             return Ok(report.fail(
-                missing,
+                Some(extra.number),
                 None,
-                match missing {
-                    Some(n) => format!("entry {n}: its first wording is missing from the chain"),
-                    None => "the quick index lists entries that the chain does not".into(),
-                },
+                format!(
+                    "entry {}: the quick index lists it but the chain does not",
+                    extra.number
+                ),
+            ));
+        }
+        let waiting: BTreeSet<u64> = store::inbox::all(conn)?
+            .iter()
+            .map(|r| r.entry_number)
+            .collect();
+        let numbers: BTreeSet<u64> = store::entries::numbers(conn)?.into_iter().collect();
+        if let Some(n) = chained_entries.difference(&numbers).next() {
+            return Ok(report.fail(
+                Some(*n),
+                None,
+                format!("entry {n}: its number is missing from the diary"),
+            ));
+        }
+        if let Some(n) = numbers
+            .iter()
+            .find(|n| !chained_entries.contains(n) && !waiting.contains(n))
+        {
+            return Ok(report.fail(
+                Some(*n),
+                None,
+                format!("entry {n}: its first wording is missing from the chain"),
             ));
         }
         report.checked.push(format!(
@@ -196,10 +266,58 @@ impl Vault {
             rebuilt.len()
         ));
 
-        // 4. Every original.
+        // 4. The exhibit rows against the chain: none missing, extra or moved.
+        let rows = store::exhibits::list(conn, None)?;
+        for (id, x) in &recorded {
+            let Some(row) = rows.iter().find(|r| &r.id == id) else {
+                return Ok(report.fail(
+                    Some(x.entry),
+                    Some(x.mark.clone()),
+                    format!(
+                        "entry {}: exhibit {} is missing from the diary (its stored rows were removed)",
+                        x.entry, x.mark
+                    ),
+                ));
+            };
+            let moved = row.entry_number != x.entry
+                || x.sequence.is_some_and(|s| s != row.sequence)
+                || x.event_id.as_ref().is_some_and(|e| *e != row.event_id);
+            if moved {
+                return Ok(report.fail(
+                    Some(x.entry),
+                    Some(x.mark.clone()),
+                    format!(
+                        "entry {}: exhibit {}'s stored rows do not match the record of its addition (moved or altered)",
+                        x.entry, x.mark
+                    ),
+                ));
+            }
+        }
+        if let Some(row) = rows.iter().find(|r| !recorded.contains_key(&r.id)) {
+            return Ok(report.fail(
+                Some(row.entry_number),
+                None,
+                format!(
+                    "entry {}: a stored evidence file (number {}) is not recorded in the chain",
+                    row.entry_number, row.sequence
+                ),
+            ));
+        }
+        if let Some(id) = store::exhibits::content_ids(conn)?
+            .into_iter()
+            .find(|id| !recorded.contains_key(id))
+        {
+            return Ok(report.fail(
+                None,
+                None,
+                format!("stored evidence content ({id}) belongs to no exhibit the chain records"),
+            ));
+        }
+
+        // 5. Every original and preview.
         let mut hashed = 0;
-        for row in store::exhibits::list(conn, None)? {
-            let exhibit = match crate::vault::open_exhibit_row(conn, identity, &row) {
+        for row in rows {
+            let exhibit = match crate::vault::open_exhibit_row(conn, keys, &row) {
                 Ok(e) => e,
                 Err(e) => {
                     return Ok(report.fail(
@@ -210,6 +328,13 @@ impl Vault {
                 }
             };
             if exhibit.erased_at.is_some() {
+                if let Err(e) = self.thumbnail_of(&exhibit.id) {
+                    return Ok(report.fail(
+                        Some(exhibit.entry_number),
+                        Some(exhibit.mark.clone()),
+                        format!("entry {}: {e}", exhibit.entry_number),
+                    ));
+                }
                 continue;
             }
             let mut sink = std::io::sink();
@@ -241,44 +366,117 @@ impl Vault {
                 return Ok(report.fail(
                     Some(exhibit.entry_number),
                     Some(exhibit.mark.clone()),
-                    e.to_string(),
+                    format!("entry {}: {e}", exhibit.entry_number),
                 ));
             }
         }
         report.checked.push(format!(
-            "{hashed} evidence files: each original matches its SHA-256"
+            "{hashed} evidence files: each original matches its SHA-256, and each preview is the one stored with it"
         ));
 
-        // 5. Everything else that is sealed.
-        let identity = self.identity()?;
+        // 6. Every other sealed record (settings, drafts, the index pages…).
+        let keys = self.keys()?;
         let conn = self.store().conn();
-        if let Some(sealed) = meta::get(conn, meta::SETTINGS)? {
-            if let Err(e) = record::open::<crate::settings::Settings>(
-                identity,
-                Place {
-                    table: "meta",
-                    id: meta::SETTINGS,
-                },
-                &sealed,
-            ) {
-                return Ok(report.fail(None, None, format!("the settings: {e}")));
+        for stored in store::sealed::all(conn)? {
+            if stored.table == "events" || stored.table == "thumbnails" {
+                continue; // checked above
+            }
+            let place = Place {
+                table: stored.table,
+                id: &stored.id,
+            };
+            let opened = if stored.table == "drafts" {
+                record::open_draft::<serde_json::Value>(keys, place, &stored.payload).map(|_| ())
+            } else {
+                record::open_envelope(keys, place, &stored.payload).map(|_| ())
+            };
+            if let Err(e) = opened {
+                let what = match (stored.table, stored.id.as_str()) {
+                    ("meta", "settings") => "the settings".to_string(),
+                    ("meta", name) => format!("the diary's {name} record"),
+                    ("drafts", _) => "a draft".to_string(),
+                    ("index_pages", page) => format!("index page {page}"),
+                    (table, id) => format!("{table} {id}"),
+                };
+                return Ok(report.fail(None, None, format!("{what}: {e}")));
             }
         }
-        for (id, sealed) in store::drafts::all(conn)? {
-            if let Err(e) = record::open_envelope(
-                identity,
-                Place {
-                    table: "drafts",
-                    id: &id,
-                },
-                &sealed,
-            ) {
-                return Ok(report.fail(None, None, format!("a draft: {e}")));
+        if let Err(e) = self.settings() {
+            return Ok(report.fail(None, None, format!("the settings: {e}")));
+        }
+        report
+            .checked
+            .push("settings, drafts and the index open and are authentic".into());
+
+        // 7. Notes written while locked: reported, never a failure.
+        let keys = self.keys()?;
+        let conn = self.store().conn();
+        let inbox = store::inbox::all(conn)?;
+        if !inbox.is_empty() {
+            let since = crate::vault::last_change_at(conn, keys)?;
+            let now = chrono::Utc::now();
+            let held = inbox
+                .iter()
+                .filter(|row| crate::vault::judge_note(conn, keys, row, since, now).is_err())
+                .count();
+            let waiting = inbox.len() - held;
+            if waiting > 0 {
+                report.checked.push(format!(
+                    "{waiting} note(s) written while locked are waiting to be taken in at the next unlock"
+                ));
+            }
+            if held > 0 {
+                report.checked.push(format!(
+                    "{held} note(s) written while locked are held apart: their time or number could not be confirmed (see daybook notes)"
+                ));
             }
         }
-        report.checked.push("settings and drafts open".into());
+        if keys.is_legacy() {
+            report.checked.push(
+                "this diary was made by an earlier Daybook: its records will be authenticated the next time it is unlocked".into(),
+            );
+        }
         report.fingerprint = Some(link);
         Ok(report)
+    }
+}
+
+/// Adds what a change says about exhibits to `recorded`.
+fn note_exhibits(
+    recorded: &mut BTreeMap<String, Recorded>,
+    event_id: &str,
+    change: Option<&Change>,
+) {
+    let tombstones = match change {
+        Some(Change::ExhibitAdded { exhibit, .. }) => {
+            recorded.insert(
+                exhibit.id.clone(),
+                Recorded {
+                    mark: exhibit.mark.clone(),
+                    sequence: Some(exhibit.sequence),
+                    entry: exhibit.entry_number,
+                    event_id: Some(event_id.to_string()),
+                },
+            );
+            return;
+        }
+        Some(Change::ExhibitErased {
+            entry_number,
+            tombstone,
+            ..
+        }) => vec![(*entry_number, tombstone)],
+        Some(Change::Erased {
+            number, exhibits, ..
+        }) => exhibits.iter().map(|t| (*number, t)).collect(),
+        _ => return,
+    };
+    for (entry, t) in tombstones {
+        recorded.entry(t.exhibit_id.clone()).or_insert(Recorded {
+            mark: t.mark.clone(),
+            sequence: t.mark.rsplit('/').next().and_then(|n| n.parse().ok()),
+            entry,
+            event_id: None,
+        });
     }
 }
 

@@ -89,6 +89,7 @@ fn no_canary_is_readable_on_disk() {
         CreateOptions {
             scrypt_log_n: Some(10),
             initials: Some("QZ".into()),
+            ..Default::default()
         },
     )
     .unwrap();

@@ -26,6 +26,7 @@ fn create(path: &Path) -> Vault {
         CreateOptions {
             scrypt_log_n: Some(10),
             initials: Some("AB".into()),
+            ..Default::default()
         },
     )
     .expect("create vault");

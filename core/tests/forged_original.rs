@@ -54,6 +54,7 @@ fn diary() -> Diary {
         CreateOptions {
             scrypt_log_n: Some(10),
             initials: Some("AB".into()),
+            ..Default::default()
         },
     )
     .expect("create");

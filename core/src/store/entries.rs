@@ -28,3 +28,17 @@ pub fn count(conn: &Connection) -> Result<u64> {
     let n: i64 = conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
     Ok(to_u64(n))
 }
+
+/// Every entry number given out and still held, in order.
+pub fn numbers(conn: &Connection) -> Result<Vec<u64>> {
+    let mut stmt = conn.prepare_cached("SELECT number FROM entries ORDER BY number")?;
+    let rows = stmt.query_map([], |r| r.get::<_, i64>(0).map(to_u64))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Removes a number that was never used by a change (a discarded note). The table
+/// counts with AUTOINCREMENT, so the number is never given out again.
+pub fn remove(conn: &Connection, number: u64) -> Result<()> {
+    conn.execute("DELETE FROM entries WHERE number = ?1", [to_i64(number)])?;
+    Ok(())
+}

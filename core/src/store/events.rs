@@ -34,6 +34,40 @@ pub fn count(conn: &Connection) -> Result<u64> {
     Ok(to_u64(n))
 }
 
+/// How many events there are and the highest sequence number (equal when none is
+/// missing), in one query.
+pub fn count_and_last(conn: &Connection) -> Result<(u64, u64)> {
+    let (n, last): (i64, Option<i64>) =
+        conn.query_row("SELECT count(*), max(seq) FROM events", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok((to_u64(n), last.map(to_u64).unwrap_or(0)))
+}
+
+/// One event by sequence number.
+pub fn by_seq(conn: &Connection, seq: u64) -> Result<Option<Row>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, id, entry_number, payload FROM events WHERE seq = ?1",
+            [to_i64(seq)],
+            row,
+        )
+        .optional()?)
+}
+
+/// Where each event points, without its payload: (seq, id, entry number).
+pub fn places(conn: &Connection) -> Result<Vec<(u64, String, Option<u64>)>> {
+    let mut stmt = conn.prepare_cached("SELECT seq, id, entry_number FROM events ORDER BY seq")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            to_u64(r.get(0)?),
+            r.get(1)?,
+            r.get::<_, Option<i64>>(2)?.map(to_u64),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn insert(conn: &Connection, row: &Row) -> Result<()> {
     conn.execute(
         "INSERT INTO events(seq, id, entry_number, payload) VALUES (?1, ?2, ?3, ?4)",

@@ -288,6 +288,16 @@ pub fn delete_content(conn: &Connection, exhibit_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Exhibit ids that have stored chunks or a preview, whether or not they have a row.
+pub fn content_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT exhibit_id FROM exhibit_chunks
+         UNION SELECT exhibit_id FROM thumbnails",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn put_thumbnail(conn: &Connection, exhibit_id: &str, payload: &Sealed) -> Result<()> {
     conn.execute(
         "INSERT INTO thumbnails(exhibit_id, payload) VALUES (?1, ?2)

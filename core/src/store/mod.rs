@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod index;
 pub mod meta;
 pub mod migrations;
+pub mod sealed;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -142,6 +143,56 @@ impl Store {
         })
     }
 
+    /// Opens an existing vault file only to read it. Nothing is written to it: no
+    /// journal mode change, no migration. When no other program has it open (no
+    /// `-wal` beside it), SQLite is told the file cannot change, so it creates no
+    /// companion files either.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.is_file() {
+            return Err(Error::NoVault(path.to_path_buf()));
+        }
+        let absolute = std::fs::canonicalize(path).map_err(|e| Error::file(path, e))?;
+        let in_use = with_suffix(&absolute, "-wal").exists();
+        let uri = format!(
+            "file:{}?mode=ro{}",
+            uri_path(&absolute),
+            if in_use { "" } else { "&immutable=1" }
+        );
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|_| Error::NotAVault(format!("{} is not a Daybook diary", path.display())))?;
+        let is_vault = conn
+            .query_row("SELECT value FROM meta WHERE name = 'format'", [], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })
+            .map(|v| v == FORMAT)
+            .unwrap_or(false);
+        if !is_vault {
+            return Err(Error::NotAVault(format!(
+                "{} is not a Daybook diary",
+                path.display()
+            )));
+        }
+        let version = migrations::version(&conn)?;
+        if version != SCHEMA_VERSION {
+            return Err(Error::NotAVault(format!(
+                "this diary is at schema {version} and this Daybook reads schema {SCHEMA_VERSION}; \
+                 open it once with this Daybook to update it, then check it"
+            )));
+        }
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            background: None,
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -254,6 +305,27 @@ impl Drop for Store {
     }
 }
 
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// A path as the path part of an SQLite `file:` URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Reads a BLOB column that may be NULL as bytes.
 pub(crate) fn blob(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Vec<u8>> {
     row.get(idx)
@@ -271,6 +343,42 @@ pub(crate) fn to_i64(v: u64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_only_store_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd ?#% name.daybook");
+        {
+            let store = Store::create(&path).unwrap();
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO meta(name, value) VALUES ('format', ?1)",
+                    [FORMAT],
+                )
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let listing = |d: &Path| {
+            let mut names: Vec<_> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            names.sort();
+            names
+        };
+        let files_before = listing(dir.path());
+        let store = Store::open_read_only(&path).unwrap();
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        assert!(store.conn().execute("DELETE FROM meta", []).is_err());
+        drop(store);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert_eq!(listing(dir.path()), files_before);
+    }
 
     #[test]
     fn new_vaults_use_large_pages() {

@@ -57,9 +57,9 @@ impl Vault {
             return Ok(None);
         };
         let fingerprint = self.fingerprint()?;
-        let identity = self.identity()?;
+        let keys = self.keys()?;
         if let Some(sealed) = meta::get(self.store.conn(), "last_backup")? {
-            if let Ok(last) = record::open::<LastBackup>(identity, last_backup_place(), &sealed) {
+            if let Ok(last) = record::open::<LastBackup>(keys, last_backup_place(), &sealed) {
                 if last.fingerprint == fingerprint {
                     return Ok(None);
                 }
@@ -74,7 +74,7 @@ impl Vault {
         let out = unused_timed(|t| dir.join(format!("{AUTO_PREFIX}{t}{AUTO_SUFFIX}")));
         self.backup(&out)?;
         let sealed = record::seal(
-            &self.recipient,
+            self.keys()?,
             last_backup_place(),
             &LastBackup { fingerprint },
         )?;

@@ -16,13 +16,13 @@ use sha2::{Digest, Sha256};
 
 use super::{append, index, now, open_change, Vault};
 use crate::chain::{Change, ExhibitTombstone};
-use crate::crypto::{HeaderDigest, Identity};
+use crate::crypto::HeaderDigest;
 use crate::error::{Error, Result};
 use crate::evidence::{
     media_type, metadata, thumbnail, Check, Exhibit, Metadata, NoProgress, Preview, Progress,
 };
 use crate::pipe::{CheckedHeader, OpeningPipe, SealingPipe};
-use crate::record::{self, Place};
+use crate::record::{self, Keys, Place};
 use crate::store::{self, exhibits::ChunkReader};
 
 /// Bytes read at a time while streaming an original.
@@ -39,29 +39,36 @@ struct ThumbnailBody {
     jpeg_base64: String,
 }
 
-/// Opens the record of an exhibit (or its tombstone, once erased).
+/// Opens the record of an exhibit (or its tombstone, once erased). The row is only
+/// a pointer: everything it says (id, entry, number, size) must agree with the
+/// authenticated record it points to.
 pub(crate) fn open_exhibit(
     conn: &Connection,
-    identity: &Identity,
+    keys: &Keys,
     row: &store::exhibits::Row,
 ) -> Result<Exhibit> {
     let event = store::events::by_id(conn, &row.event_id)?
         .ok_or_else(|| Error::Tampered(format!("exhibit {} has lost its record", row.sequence)))?;
-    if let Some(Change::ExhibitAdded { exhibit, .. }) = open_change(identity, &event)? {
-        if exhibit.id != row.id || exhibit.entry_number != row.entry_number {
+    if let Some(Change::ExhibitAdded { exhibit, .. }) = open_change(keys, &event)? {
+        if exhibit.id != row.id
+            || exhibit.entry_number != row.entry_number
+            || exhibit.sequence != row.sequence
+            || exhibit.size != row.size
+            || event.entry_number != Some(row.entry_number)
+        {
             return Err(Error::Tampered(format!(
-                "exhibit {}: the record belongs to another exhibit",
+                "exhibit {}: the stored rows do not match the record of its addition",
                 exhibit.mark
             )));
         }
         let mut exhibit = *exhibit;
-        if let Some(at) = erased_at(conn, identity, row)? {
+        if let Some(at) = erased_at(conn, keys, row)? {
             exhibit.erased_at = Some(at.0);
         }
         return Ok(exhibit);
     }
     // Erased: rebuild what the tombstone keeps.
-    let (at, tombstone) = erased_at(conn, identity, row)?.ok_or_else(|| {
+    let (at, tombstone) = erased_at(conn, keys, row)?.ok_or_else(|| {
         Error::Tampered(format!("exhibit {}: its record is missing", row.sequence))
     })?;
     Ok(Exhibit {
@@ -119,16 +126,17 @@ impl Read for Original<'_> {
 /// as `exhibit`: a reader proven by the seal vouches for the record's hash.
 fn recorded_sealed_header(
     conn: &Connection,
-    identity: &Identity,
+    keys: &Keys,
     exhibit: &Exhibit,
 ) -> Result<Option<String>> {
     let lost = || Error::Tampered(format!("exhibit {} has lost its record", exhibit.mark));
     let row = store::exhibits::by_id(conn, &exhibit.id)?.ok_or_else(lost)?;
     let event = store::events::by_id(conn, &row.event_id)?.ok_or_else(lost)?;
-    match open_change(identity, &event)? {
+    match open_change(keys, &event)? {
         Some(Change::ExhibitAdded {
             exhibit: recorded,
             sealed_header_sha256,
+            ..
         }) if recorded.id == exhibit.id
             && recorded.sha256 == exhibit.sha256
             && recorded.size == exhibit.size =>
@@ -145,11 +153,11 @@ fn recorded_sealed_header(
 /// When (and with what tombstone) an exhibit was erased, if it was.
 fn erased_at(
     conn: &Connection,
-    identity: &Identity,
+    keys: &Keys,
     row: &store::exhibits::Row,
 ) -> Result<Option<(chrono::DateTime<Utc>, ExhibitTombstone)>> {
     for event in store::events::for_entry(conn, row.entry_number)? {
-        match open_change(identity, &event)? {
+        match open_change(keys, &event)? {
             Some(Change::ExhibitErased { tombstone, at, .. }) if tombstone.exhibit_id == row.id => {
                 return Ok(Some((at, tombstone)))
             }
@@ -308,11 +316,13 @@ impl Vault {
         incoming: Incoming,
         progress: &dyn Progress,
     ) -> Result<Exhibit> {
+        self.refuse_if_read_only()?;
         let initials = self.settings()?.initials;
         let recipient = self.recipient.clone();
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         self.store.write_bulk(|tx| {
-            let current = index::current(tx, &unlocked.identity, &mut unlocked.index, entry)?;
+            super::absorb_within(tx, &unlocked.keys, &mut unlocked.index)?;
+            let current = index::current(tx, &unlocked.keys, &mut unlocked.index, entry)?;
             if matches!(current.status, crate::entry::Status::Erased { .. }) {
                 return Err(Error::NotAllowed(format!("entry {entry} was erased")));
             }
@@ -361,7 +371,7 @@ impl Vault {
                     continue;
                 };
                 if let Some(Change::ExhibitAdded { exhibit: other, .. }) =
-                    open_change(&unlocked.identity, &event)?
+                    open_change(&unlocked.keys, &event)?
                 {
                     if other.sha256 == sha256 && other.id == row.id {
                         duplicate_of = Some(other.mark);
@@ -371,15 +381,17 @@ impl Vault {
             }
 
             let sequence = store::exhibits::allocate(tx, &exhibit_id, entry, "", size)?;
+            let mut thumbnail_sha256 = None;
             let preview = match &incoming.preview {
                 Ok(thumb) => {
+                    thumbnail_sha256 = Some(record::sha256_hex(&thumb.jpeg));
                     let body = ThumbnailBody {
                         width: thumb.width,
                         height: thumb.height,
                         jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&thumb.jpeg),
                     };
                     let sealed = record::seal(
-                        &recipient,
+                        &unlocked.keys,
                         Place {
                             table: "thumbnails",
                             id: &exhibit_id,
@@ -415,29 +427,52 @@ impl Vault {
             let change = Change::ExhibitAdded {
                 exhibit: Box::new(exhibit.clone()),
                 sealed_header_sha256,
+                thumbnail_sha256,
             };
-            let event_id = append(tx, &recipient, &unlocked.identity, Some(entry), &change)?;
+            let event_id = append(tx, &unlocked.keys, Some(entry), &change)?;
             store::exhibits::set_event(tx, &exhibit_id, &event_id)?;
-            index::apply(
-                tx,
-                &recipient,
-                &unlocked.identity,
-                &mut unlocked.index,
-                entry,
-                &change,
-            )?;
+            index::apply(tx, &unlocked.keys, &mut unlocked.index, entry, &change)?;
             Ok(exhibit)
         })
     }
 
-    /// Every exhibit (of one entry, or all), in order of their marks.
+    /// Every exhibit (of one entry, or all), in order of their marks. The list is
+    /// the chain's (through the index): an exhibit whose rows were removed is an
+    /// error naming it, never a shorter list.
     pub fn exhibits(&mut self, entry: Option<u64>) -> Result<Vec<Exhibit>> {
-        let identity = self.identity()?;
+        let entries = match entry {
+            Some(n) => vec![self.entry(n)?],
+            None => self.entries()?,
+        };
+        let keys = self.keys()?;
         let conn = self.store.conn();
-        store::exhibits::list(conn, entry)?
-            .iter()
-            .map(|row| open_exhibit(conn, identity, row))
-            .collect()
+        let rows: std::collections::HashMap<u64, store::exhibits::Row> =
+            store::exhibits::list(conn, entry)?
+                .into_iter()
+                .map(|r| (r.sequence, r))
+                .collect();
+        let mut out = Vec::new();
+        for e in &entries {
+            for mark in &e.exhibits {
+                let row = super::consistency::mark_sequence(mark)
+                    .and_then(|n| rows.get(&n))
+                    .ok_or_else(|| {
+                        Error::Tampered(format!(
+                            "exhibit {mark} of entry {} is missing from the diary",
+                            e.number
+                        ))
+                    })?;
+                if row.entry_number != e.number {
+                    return Err(Error::Tampered(format!(
+                        "exhibit {mark} was moved from entry {} to entry {}",
+                        e.number, row.entry_number
+                    )));
+                }
+                out.push(open_exhibit(conn, keys, row)?);
+            }
+        }
+        out.sort_by_key(|x| x.sequence);
+        Ok(out)
     }
 
     /// One exhibit by its mark (`AB/3`; case and spaces do not matter).
@@ -459,24 +494,73 @@ impl Vault {
         self.thumbnail_of(&exhibit.id)
     }
 
-    /// The JPEG preview by exhibit id.
+    /// The JPEG preview by exhibit id, checked against the SHA-256 recorded when the
+    /// exhibit was added (and, in diaries from before that was kept, against whether
+    /// the record says there is one).
     pub fn thumbnail_of(&self, exhibit_id: &str) -> Result<Option<Vec<u8>>> {
-        let identity = self.identity()?;
-        let Some(sealed) = store::exhibits::thumbnail(self.store.conn(), exhibit_id)? else {
+        let keys = self.keys()?;
+        let conn = self.store.conn();
+        let row = store::exhibits::by_id(conn, exhibit_id)?
+            .ok_or_else(|| Error::NoSuchExhibit(exhibit_id.to_string()))?;
+        let event = store::events::by_id(conn, &row.event_id)?;
+        let recorded = match event.as_ref().map(|e| open_change(keys, e)).transpose()? {
+            Some(Some(Change::ExhibitAdded {
+                exhibit,
+                thumbnail_sha256,
+                ..
+            })) if exhibit.id == exhibit_id => Some((exhibit, thumbnail_sha256)),
+            _ => None,
+        };
+        let sealed = store::exhibits::thumbnail(conn, exhibit_id)?;
+        let Some((exhibit, recorded_sha256)) = recorded else {
+            // Erased (its record emptied): no preview may remain.
+            return match sealed {
+                None => Ok(None),
+                Some(_) => Err(Error::Tampered(format!(
+                    "exhibit {}: a preview is stored for an exhibit that has none",
+                    row.sequence
+                ))),
+            };
+        };
+        let expected = matches!(exhibit.preview, Preview::Available { .. });
+        let Some(sealed) = sealed else {
+            if expected {
+                return Err(Error::Tampered(format!(
+                    "exhibit {}: its preview is missing",
+                    exhibit.mark
+                )));
+            }
             return Ok(None);
         };
+        if !expected {
+            return Err(Error::Tampered(format!(
+                "exhibit {}: a preview is stored for an exhibit that has none",
+                exhibit.mark
+            )));
+        }
         let body: ThumbnailBody = record::open(
-            identity,
+            keys,
             Place {
                 table: "thumbnails",
                 id: exhibit_id,
             },
             &sealed,
-        )?;
-        base64::engine::general_purpose::STANDARD
+        )
+        .map_err(|e| Error::Tampered(format!("exhibit {}: its preview: {e}", exhibit.mark)))?;
+        let jpeg = base64::engine::general_purpose::STANDARD
             .decode(body.jpeg_base64)
-            .map(Some)
-            .map_err(|_| Error::Tampered(format!("the preview of exhibit {exhibit_id} is damaged")))
+            .map_err(|_| {
+                Error::Tampered(format!("exhibit {}: its preview is damaged", exhibit.mark))
+            })?;
+        if let Some(recorded) = recorded_sha256 {
+            if record::sha256_hex(&jpeg) != recorded {
+                return Err(Error::Tampered(format!(
+                    "exhibit {}: its preview is not the one stored when it was added",
+                    exhibit.mark
+                )));
+            }
+        }
+        Ok(Some(jpeg))
     }
 
     /// A reader of the original bytes. Its `check()` says whether the vault proves them
@@ -486,14 +570,15 @@ impl Vault {
     /// when the file was added, is `Error::Tampered` here; damage further in is an
     /// error from `read`.
     pub fn original_reader(&self, exhibit: &Exhibit) -> Result<Original<'_>> {
-        let identity = self.identity()?;
+        let keys = self.keys()?;
+        let identity = keys.identity();
         if exhibit.erased_at.is_some() {
             return Err(Error::NotAllowed(format!(
                 "exhibit {} was erased",
                 exhibit.mark
             )));
         }
-        let sealed_header = recorded_sealed_header(self.store.conn(), identity, exhibit)?;
+        let sealed_header = recorded_sealed_header(self.store.conn(), keys, exhibit)?;
         let check = if sealed_header.is_some() {
             Check::Sealed
         } else {
@@ -574,9 +659,10 @@ impl Vault {
                 exhibit.mark
             )));
         }
-        let recipient = self.recipient.clone();
+        self.refuse_if_read_only()?;
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         self.store.write(|tx| {
+            super::absorb_within(tx, &unlocked.keys, &mut unlocked.index)?;
             let row = store::exhibits::list(tx, Some(exhibit.entry_number))?
                 .into_iter()
                 .find(|r| r.id == exhibit.id)
@@ -591,32 +677,24 @@ impl Vault {
                 },
                 at: now(),
             };
-            append(
-                tx,
-                &recipient,
-                &unlocked.identity,
-                Some(exhibit.entry_number),
-                &change,
-            )?;
+            append(tx, &unlocked.keys, Some(exhibit.entry_number), &change)?;
             if let Some(event) = store::events::by_id(tx, &row.event_id)? {
                 let place = Place {
                     table: "events",
                     id: &event.id,
                 };
-                let mut envelope =
-                    record::open_envelope(&unlocked.identity, place, &event.payload)?;
+                let mut envelope = record::open_envelope(&unlocked.keys, place, &event.payload)?;
                 envelope.body = None;
                 store::events::replace_payload(
                     tx,
                     &event.id,
-                    &record::seal_envelope(&recipient, &envelope)?,
+                    &record::seal_envelope(&unlocked.keys, &mut envelope)?,
                 )?;
             }
             store::exhibits::delete_content(tx, &exhibit.id)?;
             index::apply(
                 tx,
-                &recipient,
-                &unlocked.identity,
+                &unlocked.keys,
                 &mut unlocked.index,
                 exhibit.entry_number,
                 &change,

@@ -98,6 +98,7 @@ fn create(out: &Path) -> Result<File> {
 impl Vault {
     /// Everything the report can show, opened.
     pub fn report_document(&mut self) -> Result<Document> {
+        self.check_against_chain()?;
         let settings = self.settings()?;
         let entries = self.entries()?;
         let mut report_entries = Vec::new();
@@ -141,8 +142,21 @@ impl Vault {
     ) -> Result<report::Summary> {
         let doc = self.report_document()?;
         let this = &*self;
-        let mut thumbnails = |id: &str| this.thumbnail_of(id).ok().flatten();
-        report::render(&doc, options, &mut thumbnails, progress, out)
+        // A preview that is not the one stored with its exhibit stops the report: it
+        // must never show a substitute, nor quietly leave the picture out.
+        let mut refused = None;
+        let mut thumbnails = |id: &str| match this.thumbnail_of(id) {
+            Ok(jpeg) => jpeg,
+            Err(e) => {
+                refused.get_or_insert(e);
+                None
+            }
+        };
+        let summary = report::render(&doc, options, &mut thumbnails, progress, out)?;
+        match refused {
+            Some(e) => Err(e),
+            None => Ok(summary),
+        }
     }
 
     /// Writes the police-ready PDF report to `out`.
@@ -185,6 +199,7 @@ impl Vault {
         to: Option<NaiveDate>,
         include_withdrawn: bool,
     ) -> Result<(Vec<EntryRecord>, Vec<Exhibit>)> {
+        self.check_against_chain()?;
         let mut records = Vec::new();
         for entry in self.entries()? {
             let day = entry

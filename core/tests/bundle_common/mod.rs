@@ -128,6 +128,7 @@ pub fn records() -> Vec<EntryRecord> {
                 incident: Some(amended.clone()),
                 exhibits: vec!["AB/1".into(), "AB/3".into()],
                 written_while_locked: false,
+                held: None,
             },
             revisions: vec![
                 Revision {
@@ -158,6 +159,7 @@ pub fn records() -> Vec<EntryRecord> {
                 incident: Some(second.clone()),
                 exhibits: vec!["AB/2".into(), "AB/4".into()],
                 written_while_locked: true,
+                held: None,
             },
             revisions: vec![Revision {
                 revision: 1,
@@ -179,6 +181,7 @@ pub fn records() -> Vec<EntryRecord> {
                 incident: None,
                 exhibits: vec![],
                 written_while_locked: false,
+                held: None,
             },
             revisions: vec![],
         },

@@ -219,6 +219,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
                     incident: None,
                     exhibits: Vec::new(),
                     written_while_locked: false,
+                    held: None,
                 },
                 earlier: Vec::new(),
             });
@@ -326,6 +327,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
                 incident: Some(current),
                 exhibits: marks,
                 written_while_locked: number % 29 == 0,
+                held: None,
             },
             earlier,
         });
