@@ -469,14 +469,16 @@ fn notes(cli: &Cli, cmd: &NotesCommand) -> Result<()> {
     Ok(())
 }
 
-fn verify_vault(cli: &Cli, path: &Path) -> Result<daybook_core::verify::Report> {
+fn verify_vault(cli: &Cli, path: &Path) -> Result<daybook_core::vault::verify::Report> {
     // Read-only: checking a diary (or a copy kept as evidence) never changes it.
     let mut vault = Vault::open_read_only(path)?;
     let passphrase = secret::get(cli.passphrase_file.as_deref(), "Passphrase: ")?;
     vault.unlock(&passphrase)?;
     match vault.verify() {
         Ok(report) => Ok(report),
-        Err(e @ (Error::Tampered(_) | Error::NotAVault(_))) => Ok(daybook_core::verify::failed(&e)),
+        Err(e @ (Error::Tampered(_) | Error::NotAVault(_))) => {
+            Ok(daybook_core::vault::verify::failed(&e))
+        }
         Err(e) => Err(e),
     }
 }

@@ -26,14 +26,12 @@ pub mod entry;
 pub mod error;
 pub mod evidence;
 pub mod incident;
-pub mod pipe;
 pub mod record;
 pub mod report;
 pub mod settings;
 pub mod store;
-pub mod syncer;
+pub mod stream;
 pub mod vault;
-pub mod verify;
 
 pub use error::{Error, Result};
 pub use secrecy::{ExposeSecret, SecretString};

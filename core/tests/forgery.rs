@@ -142,7 +142,7 @@ fn exports_with_previews_refuse(vault: &mut Vault, dir: &Path) -> String {
     why
 }
 
-fn failure(vault: &mut Vault) -> daybook_core::verify::Failure {
+fn failure(vault: &mut Vault) -> daybook_core::vault::verify::Failure {
     let report = vault.verify().unwrap();
     report
         .failure

@@ -77,7 +77,7 @@ fn unlocked(path: &Path) -> Vault {
 }
 
 /// Runs verify and returns the failure (panicking if it passed).
-fn failure(path: &Path) -> daybook_core::verify::Failure {
+fn failure(path: &Path) -> daybook_core::vault::verify::Failure {
     let report = unlocked(path).verify().unwrap();
     assert!(!report.ok(), "verification passed on a tampered vault");
     assert!(report.fingerprint.is_none());

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::crypto::Sealed;
 use crate::error::Result;
 use crate::store::{blob, to_i64, to_u64};
-use crate::syncer::Syncer;
+use crate::stream::syncer::Syncer;
 
 /// Size of one stored chunk of an exhibit's ciphertext.
 pub const CHUNK_BYTES: usize = 1024 * 1024;
@@ -247,7 +247,7 @@ impl Drop for ChunkReader<'_> {
     }
 }
 
-impl crate::pipe::PieceSource for ChunkReader<'_> {
+impl crate::stream::pipe::PieceSource for ChunkReader<'_> {
     /// The next stored chunk as it is, without copying it.
     fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
         if self.done {

@@ -21,9 +21,9 @@ use crate::error::{Error, Result};
 use crate::evidence::{
     media_type, metadata, thumbnail, Check, Exhibit, Metadata, NoProgress, Preview, Progress,
 };
-use crate::pipe::{CheckedHeader, OpeningPipe, SealingPipe};
 use crate::record::{self, Keys, Place};
 use crate::store::{self, exhibits::ChunkReader};
+use crate::stream::pipe::{CheckedHeader, OpeningPipe, SealingPipe};
 
 /// Bytes read at a time while streaming an original.
 const STREAM_BUFFER_BYTES: usize = 256 * 1024;

@@ -15,9 +15,9 @@ use crate::crypto::{self, SealWriter};
 use crate::entry::Status;
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
-use crate::pipe::BackgroundWriter;
 use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
-use crate::syncer::Syncer;
+use crate::stream::pipe::BackgroundWriter;
+use crate::stream::syncer::Syncer;
 use crate::SecretString;
 
 /// Who can open a handover file.

@@ -48,7 +48,7 @@ pub(crate) fn check(conn: &Connection, keys: &Keys, cache: &mut Cache) -> Result
     if cache.checked.as_deref() == Some(now.as_str()) {
         return Ok(());
     }
-    match super::head_index(conn, keys)? {
+    match super::head::head_index(conn, keys)? {
         Some(recorded) if recorded == now => {}
         // A vault from before the head kept it, not upgraded (only read).
         None if keys.is_legacy() => {}
@@ -226,7 +226,7 @@ fn reseal(
     cache.pages.insert(page, (version, body.entries));
     let now = digest(&store::index::versions(conn)?);
     if !keys.is_legacy() {
-        super::put_head_index(conn, keys, now.clone())?;
+        super::head::put_head_index(conn, keys, now.clone())?;
     }
     cache.checked = Some(now);
     Ok(())

@@ -11,7 +11,8 @@
 
 use secrecy::SecretString;
 
-use super::{head_place, index, meta, HeadRecord, Vault};
+use super::head::{head_place, HeadRecord};
+use super::{index, meta, Vault};
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::record::{self, Place};

@@ -289,9 +289,12 @@ pub trait PieceSource {
     fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>>;
 }
 
-/// Any reader, cut into pieces of `PIPE_BUFFER_BYTES`.
+/// Any reader, cut into pieces of `PIPE_BUFFER_BYTES` (for tests: the vault's
+/// pieces come from its chunk rows).
+#[cfg(test)]
 pub struct ReadPieces<R: Read>(pub R);
 
+#[cfg(test)]
 impl<R: Read> PieceSource for ReadPieces<R> {
     fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
         let mut buf = vec![0u8; PIPE_BUFFER_BYTES];

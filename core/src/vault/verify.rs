@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::Vault;
 use crate::chain::{self, Change};
 use crate::error::{Error, Result};
 use crate::record::{self, Place};
 use crate::store;
-use crate::vault::Vault;
 
 /// The first thing that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,7 +166,7 @@ impl Vault {
         ));
 
         // 2. The head.
-        match crate::vault::read_head(conn, keys) {
+        match super::head::read_head(conn, keys) {
             Ok(head) if head.link == link && head.seq == count => {
                 report
                     .checked
@@ -179,7 +179,7 @@ impl Vault {
         }
 
         // 3. The index and the entry numbers against the chain.
-        let rebuilt = match crate::vault::rebuild_index(conn, keys) {
+        let rebuilt = match super::index::rebuild_all(conn, keys) {
             Ok(r) => r,
             Err(e) => return Ok(report.fail(None, None, e.to_string())),
         };
@@ -188,7 +188,7 @@ impl Vault {
             Err(e @ Error::Tampered(_)) => {
                 // Name the entries a replaced or older page gets wrong, if it opens.
                 let keys = self.keys()?;
-                match crate::vault::index_unchecked(self.store().conn(), keys) {
+                match super::index::all_unchecked(self.store().conn(), keys) {
                     Ok(pages) => (pages, Some(e)),
                     Err(_) => return Ok(report.fail(None, None, e.to_string())),
                 }
@@ -317,7 +317,7 @@ impl Vault {
         // 5. Every original and preview.
         let mut hashed = 0;
         for row in rows {
-            let exhibit = match crate::vault::open_exhibit_row(conn, keys, &row) {
+            let exhibit = match super::evidence::open_exhibit(conn, keys, &row) {
                 Ok(e) => e,
                 Err(e) => {
                     return Ok(report.fail(
@@ -413,11 +413,11 @@ impl Vault {
         let conn = self.store().conn();
         let inbox = store::inbox::all(conn)?;
         if !inbox.is_empty() {
-            let since = crate::vault::last_change_at(conn, keys)?;
+            let since = super::head::last_change_at(conn, keys)?;
             let now = chrono::Utc::now();
             let held = inbox
                 .iter()
-                .filter(|row| crate::vault::judge_note(conn, keys, row, since, now).is_err())
+                .filter(|row| super::notes::judge_note(conn, keys, row, since, now).is_err())
                 .count();
             let waiting = inbox.len() - held;
             if waiting > 0 {
