@@ -24,6 +24,7 @@ pub mod chain;
 pub mod crypto;
 pub mod entry;
 pub mod error;
+pub mod escape;
 pub mod evidence;
 pub mod incident;
 pub mod pipe;
