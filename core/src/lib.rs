@@ -27,6 +27,7 @@ pub mod error;
 pub mod escape;
 pub mod evidence;
 pub mod incident;
+pub mod outfile;
 pub mod pipe;
 pub mod record;
 pub mod report;

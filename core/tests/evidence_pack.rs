@@ -105,3 +105,17 @@ fn a_changed_original_stops_the_pack_and_names_the_mark() {
     );
     assert_eq!(listing(&dir), Vec::<String>::new());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pack_folder_and_its_files_are_for_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pack");
+    pack::write(&dir, &exhibits(), &mut source).unwrap();
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    for name in listing(&dir) {
+        assert_eq!(mode(&dir.join(&name)), 0o600, "{name}");
+    }
+}
