@@ -60,13 +60,16 @@ pub fn print_json(value: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
+/// A day from `--from`/`--to`: `YYYY-MM-DD` or `DD/MM/YYYY`, in 1900–2200.
 pub fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y"))
         .map_err(|_| Error::InvalidField {
             field: field.into(),
             message: format!("'{text}' is not a day; write it as YYYY-MM-DD"),
-        })
+        })?;
+    daybook_core::incident::check_year(field, day)?;
+    Ok(day)
 }
 
 fn confirm(question: &str, yes: bool) -> Result<bool> {

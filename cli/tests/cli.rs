@@ -1096,3 +1096,29 @@ fn the_sqlite3_and_age_recipe_reads_the_diary() {
         }
     );
 }
+
+#[test]
+fn fail_years_outside_1900_to_2200_exit_2_with_a_clear_message() {
+    let d = Diary::new();
+    for args in [
+        &["add", "--occurred", "1899-12-31 20:15", "--what", "x"][..],
+        &[
+            "add",
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            "x",
+            "--police-date",
+            "2301-01-01",
+        ][..],
+        &["list", "--from", "1066-10-14"][..],
+    ] {
+        let run = d.run(args).expect(2);
+        assert!(
+            run.stderr.contains("1900 to 2200"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(d.info()["entries"], 0);
+}
