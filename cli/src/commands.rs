@@ -10,7 +10,7 @@ use daybook_core::vault::{CreateOptions, Vault};
 use daybook_core::{crypto, Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::output;
+use crate::{input, output};
 
 /// Prints a line; a closed pipe (`daybook list | head`) is not an error.
 macro_rules! outln {
@@ -193,6 +193,10 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 .flat_map(|b| b.split(','))
                 .map(Behaviour::parse)
                 .collect::<Result<Vec<_>>>()?;
+            let search = search
+                .as_deref()
+                .map(|s| input::read_dash("--search", s))
+                .transpose()?;
             let mut vault = unlock(&cli)?;
             let entries: Vec<Entry> = vault
                 .entries()?
@@ -274,8 +278,9 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             }
         }
         Command::Withdraw { number, reason } => {
+            let reason = input::read_dash("--reason", reason)?;
             let mut vault = unlock(&cli)?;
-            vault.withdraw(*number, reason)?;
+            vault.withdraw(*number, &reason)?;
             outln!("Entry {number} is withdrawn. It is kept, with your reason.");
             export::auto_backup(&mut vault);
         }
@@ -384,10 +389,11 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             how,
             json_output,
         } => {
+            let how = input::read_dash("--how", how)?;
             let mut vault = unlock(&cli)?;
             let mut attached = Vec::new();
             for file in files {
-                let exhibit = vault.attach(*number, file, how)?;
+                let exhibit = vault.attach(*number, file, &how)?;
                 if !json_output {
                     let mut line = format!(
                         "{}  {}  sha256 {}",

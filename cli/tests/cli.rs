@@ -1122,3 +1122,89 @@ fn fail_years_outside_1900_to_2200_exit_2_with_a_clear_message() {
     }
     assert_eq!(d.info()["entries"], 0);
 }
+
+/// Runs `daybook <args>` (unlocked) with `input` on standard input.
+fn run_with_stdin(d: &Diary, args: &[&str], input: &str) -> Run {
+    use std::io::Write;
+    let mut child = command(&d.path)
+        .arg("--passphrase-file")
+        .arg(&d.pass_file)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    Run::from_output(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_dash_reads_the_text_from_standard_input_and_only_one_may_be_a_dash() {
+    let d = Diary::new();
+    let words = "He said \"you can't hide\" and\nwalked off towards the station.";
+    let run = run_with_stdin(
+        &d,
+        &[
+            "add",
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            "-",
+            "--where",
+            "Outside work",
+        ],
+        &format!("{words}\n"),
+    )
+    .expect(0);
+    let number: u64 = run.stdout.trim().parse().unwrap();
+    let e = &d.list(&[])[0];
+    assert_eq!(
+        e["description"], words,
+        "the text, without the last line break"
+    );
+    assert_eq!(e["where"], "Outside work");
+
+    run_with_stdin(
+        &d,
+        &["amend", &number.to_string(), "--witnesses", "-"],
+        "Sam, 07700 900123\n",
+    )
+    .expect(0);
+    assert_eq!(d.list(&[])[0]["incident"]["witnesses"], "Sam, 07700 900123");
+    run_with_stdin(
+        &d,
+        &["withdraw", &number.to_string(), "--reason", "-"],
+        "I wrote it twice",
+    )
+    .expect(0);
+    assert_eq!(d.list(&[])[0]["withdrawn_reason"], "I wrote it twice");
+
+    let before = d.settled_bytes();
+    let run = run_with_stdin(
+        &d,
+        &[
+            "add",
+            "--occurred",
+            "2026-11-02 09:00",
+            "--what",
+            "-",
+            "--impact",
+            "-",
+        ],
+        "words",
+    )
+    .expect(2);
+    assert!(
+        run.stderr.contains("only one option can be -")
+            && run.stderr.contains("--what and --impact"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(d.settled_bytes(), before, "nothing was added");
+}
