@@ -27,9 +27,28 @@ use crate::export;
 use crate::secret;
 use crate::{Cli, Command, EvidenceCommand, Failure, SettingsCommand};
 
-/// For tests and slow machines: a lower scrypt cost for new vaults. Never set this
-/// for a real diary.
+/// For the tests only: a lower scrypt cost for new vaults, read by debug builds alone
+/// (see [`insecure_scrypt_log_n`]).
 const SCRYPT_ENV: &str = "DAYBOOK_INSECURE_SCRYPT_LOG_N";
+
+/// The scrypt cost `DAYBOOK_INSECURE_SCRYPT_LOG_N` asks for, in debug builds; always
+/// `None` in release builds.
+///
+/// Why: the tests need diaries that open in milliseconds, but anyone who can set the
+/// person's environment (a shared login, a line added to a shell profile) could
+/// otherwise make a new diary's key cheap to guess without the person ever noticing.
+/// A released `daybook` therefore ignores the variable and always uses the full
+/// cost. (A changed or recovered passphrase keeps the diary's own cost, in the core.)
+fn insecure_scrypt_log_n() -> Option<u8> {
+    #[cfg(debug_assertions)]
+    {
+        std::env::var(SCRYPT_ENV).ok().and_then(|v| v.parse().ok())
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        None
+    }
+}
 
 pub fn vault_path(cli: &Cli) -> PathBuf {
     cli.vault.clone().unwrap_or_else(Vault::default_path)
@@ -139,7 +158,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 return Err(Error::VaultExists(path).into());
             }
             let passphrase = secret::new_passphrase(cli.passphrase_file.as_deref())?;
-            let scrypt_log_n = std::env::var(SCRYPT_ENV).ok().and_then(|v| v.parse().ok());
+            let scrypt_log_n = insecure_scrypt_log_n();
             let (_vault, code) = Vault::create(
                 &path,
                 passphrase,
@@ -597,4 +616,31 @@ fn settings(cli: &Cli, cmd: &SettingsCommand) -> Result<()> {
     }
     let _ = crypto::SCRYPT_LOG_N;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tests set the variable on the binary, never in this process, so changing
+    /// it here races with nothing.
+    fn with_env<T>(value: &str, f: impl FnOnce() -> T) -> T {
+        std::env::set_var(SCRYPT_ENV, value);
+        let out = f();
+        std::env::remove_var(SCRYPT_ENV);
+        out
+    }
+
+    #[cfg(debug_assertions)]
+    #[test]
+    fn a_debug_build_takes_the_test_scrypt_cost() {
+        assert_eq!(with_env("10", insecure_scrypt_log_n), Some(10));
+        assert_eq!(with_env("not a number", insecure_scrypt_log_n), None);
+    }
+
+    #[cfg(not(debug_assertions))]
+    #[test]
+    fn fail_a_release_build_ignores_the_test_scrypt_cost() {
+        assert_eq!(with_env("1", insecure_scrypt_log_n), None);
+    }
 }
