@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use daybook_core::entry::Entry;
 use daybook_core::incident::{local_zone, Behaviour};
+use daybook_core::outfile::{self, Existing};
 use daybook_core::vault::{CreateOptions, Vault};
 use daybook_core::{crypto, Error, ExposeSecret, Result};
 use serde_json::json;
@@ -61,16 +62,10 @@ pub fn unlock(cli: &Cli) -> Result<Vault> {
     Ok(vault)
 }
 
-/// Creates a file that must not exist yet (never overwrites the person's files).
-pub fn create_new(path: &Path) -> Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::File {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+/// Creates a file that must not exist yet (never overwrites the person's files),
+/// readable by its owner only.
+pub fn create_private(path: &Path) -> Result<std::fs::File> {
+    outfile::create_private(path)
 }
 
 pub fn print_json(value: &serde_json::Value) -> Result<()> {
@@ -502,7 +497,10 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
             }
         }
         EvidenceCommand::Export { mark, out } => {
-            let x = vault.export_original(mark, out)?;
+            let diary = vault.path().to_path_buf();
+            let x = outfile::write_private(out, &diary, Existing::Refuse, |p| {
+                vault.export_original(mark, p)
+            })?;
             outln!(
                 "Wrote {} ({} bytes, sha256 {}) to {}",
                 x.mark,
@@ -522,7 +520,8 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
                     _ => format!("exhibit {} has no preview", x.mark),
                 })
             })?;
-            let mut file = create_new(out)?;
+            outfile::check_not_vault(out, vault.path())?;
+            let mut file = create_private(out)?;
             file.write_all(&bytes)?;
             outln!("Wrote the preview of {} to {}", x.mark, out.display());
         }

@@ -6,12 +6,13 @@ use std::path::Path;
 
 use daybook_core::bundle::sealed::{self, Key};
 use daybook_core::crypto::{self, Identity, Recipient};
+use daybook_core::outfile::{self, Existing};
 use daybook_core::report::{self, NoProgress};
 use daybook_core::vault::{HandoverKey, HandoverOptions, Vault};
 use daybook_core::{Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::commands::{create_new, parse_day, print_json, unlock, vault_path};
+use crate::commands::{create_private, parse_day, print_json, unlock, vault_path};
 use crate::{secret, Cli, Command, Failure, HandoverCommand};
 
 macro_rules! outln {
@@ -90,7 +91,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                 thumbnails: !no_thumbnails,
             };
             let mut vault = unlock(cli)?;
-            let summary = vault.write_report(out, &options, &NoProgress)?;
+            let diary = vault.path().to_path_buf();
+            let summary = outfile::write_private(out, &diary, Existing::Replace, |p| {
+                vault.write_report(p, &options, &NoProgress)
+            })?;
             outln!(
                 "Wrote the report to {}: {} pages, {} entries, {} exhibits.",
                 out.display(),
@@ -188,7 +192,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                 key,
             };
             let mut vault = unlock(cli)?;
-            let manifest = vault.write_handover(out, &options, &NoProgress)?;
+            let diary = vault.path().to_path_buf();
+            let manifest = outfile::write_private(out, &diary, Existing::Replace, |p| {
+                vault.write_handover(p, &options, &NoProgress)
+            })?;
             outln!(
                 "Wrote the encrypted handover file {}: {} entries, {} exhibits.",
                 out.display(),
@@ -206,12 +213,8 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Keygen { out } => {
             let identity = Identity::generate();
             let public = identity.recipient().to_string();
-            let mut file = create_new(out)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o600));
-            }
+            outfile::check_not_vault(out, &vault_path(cli))?;
+            let mut file = create_private(out)?;
             let text = format!(
                 "# created: {}\n# public key: {public}\n{}\n",
                 chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -224,6 +227,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::EvidencePack { out_dir, from, to } => {
             let mut vault = unlock(cli)?;
+            outfile::check_not_vault(out_dir, vault.path())?;
             let summary = vault.write_evidence_pack(out_dir, day("from", from)?, day("to", to)?)?;
             outln!(
                 "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
@@ -238,7 +242,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::Backup { out } => {
             let vault = Vault::open(&vault_path(cli))?;
-            vault.backup(out)?;
+            outfile::write_private(out, vault.path(), Existing::Refuse, |p| vault.backup(p))?;
             outln!("Backed up the diary (still encrypted) to {}", out.display());
         }
         Command::Restore { file } => {

@@ -1208,3 +1208,104 @@ fn a_dash_reads_the_text_from_standard_input_and_only_one_may_be_a_dash() {
     );
     assert_eq!(d.settled_bytes(), before, "nothing was added");
 }
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn fail_no_output_file_may_be_the_diary_and_every_one_is_owner_only() {
+    let d = Diary::new();
+    let n = d.add(&[
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "He waited by the car.",
+    ]);
+    let photo = d.file("photo.txt", "evidence bytes");
+    d.run(&["attach", &n.to_string(), photo.to_str().unwrap()])
+        .expect(0);
+    let before = d.settled_bytes();
+    let diary = d.path.to_str().unwrap().to_string();
+    let wal = format!("{diary}-wal");
+    let sideways = d
+        .dir
+        .path()
+        .join("sub/../diary.daybook")
+        .to_str()
+        .unwrap()
+        .to_string();
+    std::fs::create_dir(d.dir.path().join("sub")).unwrap();
+    let link = d.dir.path().join("report-link.pdf");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&d.path, &link).unwrap();
+    let link = link.to_str().unwrap();
+    let pass = d.file("hp.txt", "a long handover passphrase\n");
+    for args in [
+        vec!["report", diary.as_str()],
+        vec!["report", wal.as_str()],
+        vec!["report", sideways.as_str()],
+        vec!["report", link],
+        vec![
+            "handover",
+            diary.as_str(),
+            "--handover-passphrase-file",
+            pass.to_str().unwrap(),
+        ],
+        vec!["backup", diary.as_str()],
+        vec!["evidence", "export", "AB/1", diary.as_str()],
+        vec!["keygen", "--out", wal.as_str()],
+    ] {
+        let run = d.run(&args).expect(1);
+        assert!(
+            run.stderr.contains("is the diary itself"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(d.settled_bytes(), before, "the diary was not written over");
+    d.run(&["verify"]).expect(0);
+
+    #[cfg(unix)]
+    {
+        let out = |name: &str| d.dir.path().join(name);
+        let s = |p: &Path| p.to_str().unwrap().to_string();
+        d.run(&["report", &s(&out("report.pdf"))]).expect(0);
+        d.run(&[
+            "handover",
+            &s(&out("h.age")),
+            "--handover-passphrase-file",
+            pass.to_str().unwrap(),
+        ])
+        .expect(0);
+        d.run(&["backup", &s(&out("copy.daybook"))]).expect(0);
+        d.run(&["evidence", "export", "AB/1", &s(&out("original.txt"))])
+            .expect(0);
+        d.run(&["keygen", "--out", &s(&out("key.txt"))]).expect(0);
+        d.run(&["evidence-pack", &s(&out("pack"))]).expect(0);
+        for name in [
+            "report.pdf",
+            "h.age",
+            "copy.daybook",
+            "original.txt",
+            "key.txt",
+        ] {
+            assert_eq!(mode(&out(name)), 0o600, "{name}");
+        }
+        assert_eq!(mode(&out("pack")), 0o700);
+        for file in std::fs::read_dir(out("pack")).unwrap() {
+            assert_eq!(mode(&file.unwrap().path()), 0o600);
+        }
+        // A backup or a saved original never overwrites a file.
+        let run = d.run(&["backup", &s(&out("report.pdf"))]).expect(1);
+        assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+        let leftovers: Vec<_> = std::fs::read_dir(d.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".daybook-partial-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
