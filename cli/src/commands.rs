@@ -13,15 +13,30 @@ use serde_json::json;
 
 use crate::{input, output};
 
-/// Prints a line; a closed pipe (`daybook list | head`) is not an error.
+/// Prints a line; a closed pipe (`daybook list | head`) is not an error. What comes
+/// from a diary or a handover (names, descriptions) may hold control or
+/// bidirectional characters, so every line goes through `escape::terminal` and
+/// cannot move the cursor, retitle the window or disguise a file name.
 macro_rules! outln {
+    () => {{
+        let _ = writeln!(std::io::stdout());
+    }};
     ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            daybook_core::escape::terminal(&format!($($t)*))
+        );
     }};
 }
+pub(crate) use outln;
 macro_rules! out {
     ($($t:tt)*) => {{
-        let _ = write!(std::io::stdout(), $($t)*);
+        let _ = write!(
+            std::io::stdout(),
+            "{}",
+            daybook_core::escape::terminal(&format!($($t)*))
+        );
     }};
 }
 use crate::export;
@@ -68,9 +83,11 @@ pub fn create_private(path: &Path) -> Result<std::fs::File> {
     outfile::create_private(path)
 }
 
+/// Prints JSON as it is: serde escapes control characters inside strings, and
+/// scripts must get the names exactly as stored.
 pub fn print_json(value: &serde_json::Value) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Crypto(e.to_string()))?;
-    outln!("{text}");
+    let _ = writeln!(std::io::stdout(), "{text}");
     Ok(())
 }
 

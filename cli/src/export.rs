@@ -12,14 +12,8 @@ use daybook_core::vault::{HandoverKey, HandoverOptions, Vault};
 use daybook_core::{Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::commands::{create_private, parse_day, print_json, unlock, vault_path};
+use crate::commands::{create_private, outln, parse_day, print_json, unlock, vault_path};
 use crate::{secret, Cli, Command, Failure, HandoverCommand};
-
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
-}
 
 fn day(field: &str, text: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
     text.as_deref().map(|d| parse_day(field, d)).transpose()

@@ -327,7 +327,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::VerificationFailed) => ExitCode::from(4),
         Err(Failure::Error(e)) => {
-            eprintln!("daybook: {e}");
+            eprintln!(
+                "daybook: {}",
+                daybook_core::escape::terminal(&e.to_string())
+            );
             ExitCode::from(match e {
                 Error::WrongPassphrase | Error::WrongRecoveryCode => 3,
                 Error::InvalidField { .. } => 2,

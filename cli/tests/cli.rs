@@ -1309,3 +1309,69 @@ fn fail_no_output_file_may_be_the_diary_and_every_one_is_owner_only() {
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }
+
+#[test]
+fn fail_control_and_bidirectional_characters_are_escaped_on_the_terminal() {
+    let d = Diary::new();
+    let hostile = "He said \u{1b}]0;owned\u{7} then \u{202E}gnp.exe";
+    let n = d.add(&["--occurred", "2026-11-01 20:15", "--what", hostile]);
+    let photo = d.file("photo\u{202E}gpj.exe", "not really a photo");
+    let run = d
+        .run(&["attach", &n.to_string(), photo.to_str().unwrap()])
+        .expect(0);
+    assert!(
+        run.stdout.contains("photo<U+202E>gpj.exe"),
+        "{}",
+        run.stdout
+    );
+    for args in [
+        &["list"][..],
+        &["show", "1"][..],
+        &["history", "1"][..],
+        &["evidence", "list"][..],
+        &["evidence", "show", "AB/1"][..],
+    ] {
+        let out = d.run(args).expect(0).stdout;
+        for c in ['\u{1b}', '\u{7}', '\u{202E}'] {
+            assert!(
+                !out.contains(c),
+                "{args:?} printed U+{:04X}: {out}",
+                c as u32
+            );
+        }
+    }
+    assert!(d
+        .run(&["show", "1"])
+        .stdout
+        .contains("<U+001B>]0;owned<U+0007>"));
+    // JSON keeps the text exactly (escaped the JSON way).
+    assert_eq!(d.list(&[])[0]["description"], hostile);
+
+    let worker = d.file("worker.txt", "a long handover passphrase\n");
+    let handover = d.dir.path().join("for-sam.daybook-handover");
+    d.run(&[
+        "handover",
+        handover.to_str().unwrap(),
+        "--handover-passphrase-file",
+        worker.to_str().unwrap(),
+    ])
+    .expect(0);
+    let into = d.dir.path().join("opened");
+    let out = d
+        .run(&[
+            "handover",
+            "open",
+            handover.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+            "--handover-passphrase-file",
+            worker.to_str().unwrap(),
+        ])
+        .expect(0)
+        .stdout;
+    assert!(out.contains("photo<U+202E>gpj.exe"), "{out}");
+    assert!(
+        !out.contains('\u{202E}') && !out.contains('\u{1b}'),
+        "{out}"
+    );
+}
