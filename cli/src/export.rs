@@ -35,6 +35,29 @@ fn handover_key(identity: Option<&Path>, passphrase_file: Option<&Path>) -> Resu
     }
 }
 
+/// The support worker's public key from `--to-key`. What was typed is never
+/// echoed back: it may be the secret key, pasted by mistake, and the error would
+/// show it on the screen and in a terminal's scroll-back.
+fn public_key(text: &str) -> Result<Recipient> {
+    let refuse = |message: &str| Error::InvalidField {
+        field: "to-key".into(),
+        message: message.into(),
+    };
+    if text
+        .trim()
+        .to_ascii_uppercase()
+        .starts_with("AGE-SECRET-KEY-")
+    {
+        return Err(refuse(
+            "that is a secret key (AGE-SECRET-KEY-1…), which must stay with its owner; give \
+             the public key instead, the line starting age1…",
+        ));
+    }
+    Recipient::parse(text).map_err(|_| {
+        refuse("this is not an age public key; it is one line starting age1… (daybook keygen prints it)")
+    })
+}
+
 pub fn verify_handover(
     path: &Path,
     identity: Option<&Path>,
@@ -168,7 +191,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 message: "say where to write the handover file".into(),
             })?;
             let key = match (to_key, handover_passphrase_file, generate_passphrase) {
-                (Some(k), None, false) => HandoverKey::Recipient(Recipient::parse(k)?),
+                (Some(k), None, false) => HandoverKey::Recipient(public_key(k)?),
                 (None, Some(f), false) => HandoverKey::Passphrase(secret::from_file(f)?),
                 (None, None, true) => HandoverKey::Passphrase(crypto::generate_handover_passphrase()),
                 _ => {

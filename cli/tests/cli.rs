@@ -1097,32 +1097,6 @@ fn the_sqlite3_and_age_recipe_reads_the_diary() {
     );
 }
 
-#[test]
-fn fail_years_outside_1900_to_2200_exit_2_with_a_clear_message() {
-    let d = Diary::new();
-    for args in [
-        &["add", "--occurred", "1899-12-31 20:15", "--what", "x"][..],
-        &[
-            "add",
-            "--occurred",
-            "2026-11-01 20:15",
-            "--what",
-            "x",
-            "--police-date",
-            "2301-01-01",
-        ][..],
-        &["list", "--from", "1066-10-14"][..],
-    ] {
-        let run = d.run(args).expect(2);
-        assert!(
-            run.stderr.contains("1900 to 2200"),
-            "{args:?}: {}",
-            run.stderr
-        );
-    }
-    assert_eq!(d.info()["entries"], 0);
-}
-
 /// Runs `daybook <args>` (unlocked) with `input` on standard input.
 fn run_with_stdin(d: &Diary, args: &[&str], input: &str) -> Run {
     use std::io::Write;
@@ -1207,6 +1181,98 @@ fn a_dash_reads_the_text_from_standard_input_and_only_one_may_be_a_dash() {
         run.stderr
     );
     assert_eq!(d.settled_bytes(), before, "nothing was added");
+}
+
+#[test]
+fn fail_years_outside_1900_to_2200_exit_2_with_a_clear_message() {
+    let d = Diary::new();
+    for args in [
+        &["add", "--occurred", "1899-12-31 20:15", "--what", "x"][..],
+        &[
+            "add",
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            "x",
+            "--police-date",
+            "2301-01-01",
+        ][..],
+        &["list", "--from", "1066-10-14"][..],
+    ] {
+        let run = d.run(args).expect(2);
+        assert!(
+            run.stderr.contains("1900 to 2200"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(d.info()["entries"], 0);
+}
+
+#[test]
+fn fail_control_and_bidirectional_characters_are_escaped_on_the_terminal() {
+    let d = Diary::new();
+    let hostile = "He said \u{1b}]0;owned\u{7} then \u{202E}gnp.exe";
+    let n = d.add(&["--occurred", "2026-11-01 20:15", "--what", hostile]);
+    let photo = d.file("photo\u{202E}gpj.exe", "not really a photo");
+    let run = d
+        .run(&["attach", &n.to_string(), photo.to_str().unwrap()])
+        .expect(0);
+    assert!(
+        run.stdout.contains("photo<U+202E>gpj.exe"),
+        "{}",
+        run.stdout
+    );
+    for args in [
+        &["list"][..],
+        &["show", "1"][..],
+        &["history", "1"][..],
+        &["evidence", "list"][..],
+        &["evidence", "show", "AB/1"][..],
+    ] {
+        let out = d.run(args).expect(0).stdout;
+        for c in ['\u{1b}', '\u{7}', '\u{202E}'] {
+            assert!(
+                !out.contains(c),
+                "{args:?} printed U+{:04X}: {out}",
+                c as u32
+            );
+        }
+    }
+    assert!(d
+        .run(&["show", "1"])
+        .stdout
+        .contains("<U+001B>]0;owned<U+0007>"));
+    // JSON keeps the text exactly (escaped the JSON way).
+    assert_eq!(d.list(&[])[0]["description"], hostile);
+
+    let worker = d.file("worker.txt", "a long handover passphrase\n");
+    let handover = d.dir.path().join("for-sam.daybook-handover");
+    d.run(&[
+        "handover",
+        handover.to_str().unwrap(),
+        "--handover-passphrase-file",
+        worker.to_str().unwrap(),
+    ])
+    .expect(0);
+    let into = d.dir.path().join("opened");
+    let out = d
+        .run(&[
+            "handover",
+            "open",
+            handover.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+            "--handover-passphrase-file",
+            worker.to_str().unwrap(),
+        ])
+        .expect(0)
+        .stdout;
+    assert!(out.contains("photo<U+202E>gpj.exe"), "{out}");
+    assert!(
+        !out.contains('\u{202E}') && !out.contains('\u{1b}'),
+        "{out}"
+    );
 }
 
 #[cfg(unix)]
@@ -1311,67 +1377,21 @@ fn fail_no_output_file_may_be_the_diary_and_every_one_is_owner_only() {
 }
 
 #[test]
-fn fail_control_and_bidirectional_characters_are_escaped_on_the_terminal() {
+fn fail_a_secret_key_given_as_to_key_is_refused_without_being_shown() {
     let d = Diary::new();
-    let hostile = "He said \u{1b}]0;owned\u{7} then \u{202E}gnp.exe";
-    let n = d.add(&["--occurred", "2026-11-01 20:15", "--what", hostile]);
-    let photo = d.file("photo\u{202E}gpj.exe", "not really a photo");
-    let run = d
-        .run(&["attach", &n.to_string(), photo.to_str().unwrap()])
-        .expect(0);
-    assert!(
-        run.stdout.contains("photo<U+202E>gpj.exe"),
-        "{}",
-        run.stdout
-    );
-    for args in [
-        &["list"][..],
-        &["show", "1"][..],
-        &["history", "1"][..],
-        &["evidence", "list"][..],
-        &["evidence", "show", "AB/1"][..],
-    ] {
-        let out = d.run(args).expect(0).stdout;
-        for c in ['\u{1b}', '\u{7}', '\u{202E}'] {
-            assert!(
-                !out.contains(c),
-                "{args:?} printed U+{:04X}: {out}",
-                c as u32
-            );
-        }
+    d.add(&["--occurred", "2026-11-01 20:15", "--what", "x"]);
+    let out = d.dir.path().join("h.age");
+    let secret = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+    for key in [secret, "age1-not-quite-QQQQsomething-private"] {
+        let run = d
+            .run(&["handover", out.to_str().unwrap(), "--to-key", key])
+            .expect(2);
+        assert!(!run.stderr.contains(key), "echoed: {}", run.stderr);
+        assert!(!run.stdout.contains(key));
     }
-    assert!(d
-        .run(&["show", "1"])
-        .stdout
-        .contains("<U+001B>]0;owned<U+0007>"));
-    // JSON keeps the text exactly (escaped the JSON way).
-    assert_eq!(d.list(&[])[0]["description"], hostile);
-
-    let worker = d.file("worker.txt", "a long handover passphrase\n");
-    let handover = d.dir.path().join("for-sam.daybook-handover");
-    d.run(&[
-        "handover",
-        handover.to_str().unwrap(),
-        "--handover-passphrase-file",
-        worker.to_str().unwrap(),
-    ])
-    .expect(0);
-    let into = d.dir.path().join("opened");
-    let out = d
-        .run(&[
-            "handover",
-            "open",
-            handover.to_str().unwrap(),
-            "--into",
-            into.to_str().unwrap(),
-            "--handover-passphrase-file",
-            worker.to_str().unwrap(),
-        ])
-        .expect(0)
-        .stdout;
-    assert!(out.contains("photo<U+202E>gpj.exe"), "{out}");
-    assert!(
-        !out.contains('\u{202E}') && !out.contains('\u{1b}'),
-        "{out}"
-    );
+    let run = d
+        .run(&["handover", out.to_str().unwrap(), "--to-key", secret])
+        .expect(2);
+    assert!(run.stderr.contains("secret key"), "{}", run.stderr);
+    assert!(!out.exists());
 }
