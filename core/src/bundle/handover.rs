@@ -142,6 +142,7 @@ impl<W: Write> Writer<W> {
             )),
             CopyError::Read(e) => Error::Bundle(format!("{} could not be read: {e}", shown(path))),
             CopyError::Write(e) => Error::Io(e),
+            CopyError::Cancelled => Error::Cancelled,
         })?;
         self.out
             .write_all(&[0u8; archive::BLOCK_BYTES][..padding(size)])?;

@@ -181,6 +181,7 @@ pub fn write<'r>(
                 exhibit.mark
             )),
             CopyError::Write(e) => Error::file(&path, e),
+            CopyError::Cancelled => Error::Cancelled,
         })?;
         if sha256 != exhibit.sha256 {
             return Err(Error::Bundle(format!(
