@@ -435,7 +435,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                     }
                     outln!("{line}");
                     if let daybook_core::evidence::Preview::None { reason } = &exhibit.preview {
-                        eprintln!("  no preview: {reason}");
+                        eprintln!("  no preview: {}", daybook_core::escape::terminal(reason));
                     }
                 }
                 attached.push(exhibit);

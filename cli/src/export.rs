@@ -282,6 +282,9 @@ pub fn auto_backup(vault: &mut Vault) {
     match vault.auto_backup() {
         Ok(Some(path)) => eprintln!("Backed up to {}", path.display()),
         Ok(None) => {}
-        Err(e) => eprintln!("daybook: the automatic backup was not made: {e}"),
+        Err(e) => eprintln!(
+            "daybook: the automatic backup was not made: {}",
+            daybook_core::escape::terminal(&e.to_string())
+        ),
     }
 }
