@@ -82,10 +82,11 @@ fn day(field: &str, text: &str) -> CmdResult<Option<NaiveDate>> {
     if text.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+    let day = NaiveDate::parse_from_str(text, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .map(Some)
-        .map_err(|_| UiError::invalid(field, "please write the date like 01/09/2026"))
+        .map_err(|_| UiError::invalid(field, "please write the date like 01/09/2026"))?;
+    daybook_core::incident::check_year(field, day)?;
+    Ok(Some(day))
 }
 
 /// The date range, checked: both readable, and `from` not after `to`.
@@ -270,6 +271,15 @@ mod tests {
         assert_eq!(err.field.as_deref(), Some("to"));
         let err = range(&dates("02/09/2026", "01/09/2026")).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("to"));
+    }
+
+    #[test]
+    fn fail_a_year_outside_1900_to_2200_is_refused() {
+        for (from, to, field) in [("01/09/1899", "", "from"), ("", "2201-01-01", "to")] {
+            let err = range(&dates(from, to)).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some(field));
+            assert!(err.message.contains("1900 to 2200"), "{}", err.message);
+        }
     }
 
     #[test]
