@@ -70,6 +70,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::settings::settings_get,
             commands::settings::settings_save,
             commands::settings::settings_pick_backup_dir,
+            commands::settings::settings_forget_backup_dir,
         ])
         .on_window_event(|window, event| match event {
             WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {

@@ -206,14 +206,40 @@ fn vocabulary_carries_the_core_labels() {
     assert_eq!(vocab["risks"].as_array().unwrap().len(), 6);
 }
 
+/// The settings form as the UI sends it: everything but the backup folder.
+fn settings_form(app: &App) -> Value {
+    let s = invoke(app, "settings_get", json!({})).unwrap();
+    json!({
+        "initials": s["initials"], "keeper_name": s["keeper_name"],
+        "responsible_name": s["responsible_name"], "auto_lock_minutes": s["auto_lock_minutes"],
+        "backups_to_keep": s["backups_to_keep"], "quick_exit_key": s["quick_exit_key"],
+    })
+}
+
+/// Runs `f` with the shell's save and folder dialogs answering `dir`. Debug builds
+/// answer them from `DAYBOOK_TEST_SAVE_DIR`; only these tests set it, one at a time.
+fn answering_dialogs<T>(dir: &std::path::Path, f: impl FnOnce() -> T) -> T {
+    static DIALOG: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = DIALOG.lock().unwrap_or_else(|e| e.into_inner());
+    std::env::set_var("DAYBOOK_TEST_SAVE_DIR", dir);
+    let out = f();
+    std::env::remove_var("DAYBOOK_TEST_SAVE_DIR");
+    out
+}
+
+/// Chooses `dir` in the shell's folder dialog for backups.
+fn choose_backup_folder(app: &App, dir: &std::path::Path) -> Value {
+    answering_dialogs(dir, || invoke(app, "settings_pick_backup_dir", json!({})))
+        .expect("the folder is kept")
+}
+
 #[test]
 fn locking_makes_the_backup_when_a_folder_is_set() {
     let app = app_with_diary();
     unlock(&app);
     let backups = tempfile::tempdir().unwrap();
-    let mut settings = invoke(&app, "settings_get", json!({})).unwrap();
-    settings["backup_dir"] = json!(backups.path());
-    invoke(&app, "settings_save", json!({ "settings": settings })).unwrap();
+    let settings = choose_backup_folder(&app, backups.path());
+    assert_eq!(settings["backup_dir"], json!(backups.path()));
     invoke(
         &app,
         "entry_add",
@@ -221,19 +247,63 @@ fn locking_makes_the_backup_when_a_folder_is_set() {
     )
     .unwrap();
     invoke(&app, "vault_lock", json!({})).unwrap();
-    let made = std::fs::read_dir(backups.path()).unwrap().count();
-    assert_eq!(made, 1, "one backup in the folder");
+    let made: Vec<_> = std::fs::read_dir(backups.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(made.len(), 1, "one backup in the folder: {made:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&made[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the backup is for its owner only");
+    }
+    let mut copy = Vault::open(&made[0]).unwrap();
+    copy.unlock(&SecretString::from(PASSPHRASE.to_string()))
+        .unwrap();
+    assert_eq!(copy.entries().unwrap().len(), 1);
+}
+
+#[test]
+fn fail_the_webview_cannot_name_a_backup_folder() {
+    let app = app_with_diary();
+    unlock(&app);
+    let mut settings = settings_form(&app);
+    settings["backup_dir"] = json!("/tmp/somewhere-the-page-chose");
+    let err = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap_err();
+    assert!(err.to_string().contains("backup_dir"), "{err}");
+    let kept = invoke(&app, "settings_get", json!({})).unwrap();
+    assert_eq!(kept["backup_dir"], Value::Null);
+    // Forgetting the folder stops backups.
+    let backups = tempfile::tempdir().unwrap();
+    choose_backup_folder(&app, backups.path());
+    let forgotten = invoke(&app, "settings_forget_backup_dir", json!({})).unwrap();
+    assert_eq!(forgotten["backup_dir"], Value::Null);
 }
 
 #[test]
 fn settings_refuse_an_auto_lock_time_out_of_range() {
     let app = app_with_diary();
     unlock(&app);
-    let mut settings = invoke(&app, "settings_get", json!({})).unwrap();
+    let mut settings = settings_form(&app);
     assert_eq!(settings["auto_lock_minutes"], 5);
-    settings["auto_lock_minutes"] = json!(0);
-    let err = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap_err();
-    assert_eq!(err["field"], "auto_lock_minutes");
+    for minutes in [0, 1441] {
+        settings["auto_lock_minutes"] = json!(minutes);
+        let err = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap_err();
+        assert_eq!(err["field"], "auto_lock_minutes", "{minutes}");
+        assert!(err["message"].as_str().unwrap().contains("1440"), "{err}");
+    }
+    // The whole range the core accepts, up to a day.
+    settings["auto_lock_minutes"] = json!(1440);
+    let saved = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap();
+    assert_eq!(saved["auto_lock_minutes"], 1440);
+    let state = app.window.state::<AppState>();
+    assert_eq!(
+        state
+            .auto_lock_minutes
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1440
+    );
 }
 
 #[test]
