@@ -62,6 +62,13 @@ pub struct Place {
     pub practice: Option<tempfile::TempDir>,
 }
 
+/// An automatic backup decided while the diary was unlocked, to be taken once it is
+/// locked (copying the sealed file needs no key).
+pub struct PendingBackup(Box<TakeBackup>);
+
+/// Copies the sealed file into the backup folder through the vault given.
+type TakeBackup = dyn FnOnce(&mut Vault) -> daybook_core::Result<PathBuf> + Send;
+
 pub struct AppState {
     pub place: Mutex<Place>,
     /// At most one vault, locked or unlocked.
@@ -136,18 +143,43 @@ impl AppState {
         lock(&self.vault).as_ref().is_some_and(|v| v.is_unlocked())
     }
 
-    /// Stops the running jobs, makes the automatic backup (when a backup folder is
-    /// set and the diary changed), then drops the key and everything staged.
+    /// Locks at once: stops the running jobs (they stop between chunks and let go of
+    /// the vault), decides whether an automatic backup is due (that needs the key),
+    /// drops the key and everything staged, and only then copies the sealed file
+    /// into the backup folder, which needs no key.
     pub fn lock_now(&self) {
-        self.cancel_jobs();
-        if let Some(vault) = lock(&self.vault).as_mut() {
-            if vault.is_unlocked() {
-                // A failed backup must not keep the diary unlocked.
-                let _ = vault.auto_backup();
-            }
-            vault.lock();
+        if let Some(due) = self.drop_key() {
+            let _ = self.backup_sealed(due);
         }
+    }
+
+    /// The first half of [`AppState::lock_now`]: the diary is locked when this
+    /// returns. Returns the automatic backup that is due, if any.
+    pub fn drop_key(&self) -> Option<PendingBackup> {
+        self.cancel_jobs();
         lock(&self.staged).clear();
+        let mut guard = lock(&self.vault);
+        let vault = guard.as_mut()?;
+        let due =
+            if vault.is_unlocked() {
+                // A diary that cannot say whether a backup is due is locked regardless.
+                vault.auto_backup_due().ok().flatten().map(|due| {
+                    PendingBackup(Box::new(move |copy: &mut Vault| copy.take_backup(due)))
+                })
+            } else {
+                None
+            };
+        vault.lock();
+        due
+    }
+
+    /// The second half of [`AppState::lock_now`]: copies the sealed diary into the
+    /// backup folder through its own connection, so the shared vault (now locked)
+    /// stays free for the UI meanwhile. A failed backup is not an error here: the
+    /// diary is locked either way, and the next lock tries again.
+    pub fn backup_sealed(&self, due: PendingBackup) -> Option<PathBuf> {
+        let mut copy = Vault::open(&self.path()).ok()?;
+        (due.0)(&mut copy).ok()
     }
 
     /// Registers a long job under the id the UI chose, so `cancel_job` can stop it.

@@ -234,6 +234,64 @@ fn choose_backup_folder(app: &App, dir: &std::path::Path) -> Value {
 }
 
 #[test]
+fn fail_a_saved_original_can_never_be_written_over_the_diary() {
+    let app = app_with_diary();
+    unlock(&app);
+    invoke(&app, "entry_add", json!({ "form": form("He sent this.") })).unwrap();
+    // A file that happens to have the diary's name, saved into the diary's folder:
+    // the save dialog's suggestion is the diary itself.
+    let files = tempfile::tempdir().unwrap();
+    let named_like_it = files.path().join("diary.daybook");
+    std::fs::write(&named_like_it, b"a screenshot, as it happens").unwrap();
+    let token = stage(&app, &named_like_it);
+    let exhibit = invoke(
+        &app,
+        "evidence_attach",
+        json!({ "entry": 1, "token": token, "how": "", "job": 31,
+                "onProgress": format!("__CHANNEL__:{}", PROGRESS + 31) }),
+    )
+    .unwrap();
+    let mark = exhibit["mark"].as_str().unwrap().to_string();
+    let diary = app.window.state::<AppState>().path();
+    let err = answering_dialogs(diary.parent().unwrap(), || {
+        invoke(&app, "evidence_save_original", json!({ "mark": mark }))
+    })
+    .unwrap_err();
+    assert_eq!(err["kind"], "not_allowed", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("diary itself"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read(&diary)
+            .unwrap()
+            .starts_with(b"SQLite format 3\0"),
+        "the diary is still the diary"
+    );
+    invoke(&app, "vault_lock", json!({})).unwrap();
+    unlock(&app);
+    let rows = invoke(&app, "entry_list", json!({})).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "and opens as before");
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let saved = answering_dialogs(elsewhere.path(), || {
+        invoke(&app, "evidence_save_original", json!({ "mark": mark }))
+    })
+    .unwrap();
+    let saved = std::path::PathBuf::from(saved.as_str().unwrap());
+    assert_eq!(
+        std::fs::read(&saved).unwrap(),
+        b"a screenshot, as it happens"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
+#[test]
 fn locking_makes_the_backup_when_a_folder_is_set() {
     let app = app_with_diary();
     unlock(&app);
@@ -262,6 +320,25 @@ fn locking_makes_the_backup_when_a_folder_is_set() {
     copy.unlock(&SecretString::from(PASSPHRASE.to_string()))
         .unwrap();
     assert_eq!(copy.entries().unwrap().len(), 1);
+}
+
+#[test]
+fn the_key_is_dropped_before_the_backup_is_copied() {
+    let app = app_with_diary();
+    unlock(&app);
+    let backups = tempfile::tempdir().unwrap();
+    choose_backup_folder(&app, backups.path());
+    invoke(&app, "entry_add", json!({ "form": form("Written today.") })).unwrap();
+    let state = app.window.state::<AppState>();
+    let due = state.drop_key().expect("a backup is due after a change");
+    assert!(!state.is_unlocked(), "locked before anything is copied");
+    assert_eq!(std::fs::read_dir(backups.path()).unwrap().count(), 0);
+    let made = state.backup_sealed(due).expect("copied without the key");
+    assert!(made.starts_with(backups.path()));
+    assert!(!state.is_unlocked());
+    // Nothing changed since: the next lock makes no second copy.
+    unlock(&app);
+    assert!(state.drop_key().is_none());
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::dialogs;
+use daybook_core::bundle;
+use daybook_core::outfile::{self, Existing};
 use daybook_core::report::{self, Progress};
 use daybook_core::vault::{HandoverKey, HandoverOptions};
 use daybook_core::SecretString;
@@ -183,7 +186,23 @@ impl Progress for ChannelProgress<'_> {
     }
 }
 
+/// Runs the export with `cancel` checked between entries and exhibits (the core's
+/// `Progress`) and between chunks of each original (`bundle::cancel`), so locking
+/// stops it at once.
 fn run(
+    state: &AppState,
+    kind: ExportKind,
+    out: &Path,
+    options: &ExportOptions,
+    channel: &Channel<Step>,
+    cancel: &Arc<AtomicBool>,
+) -> CmdResult<()> {
+    bundle::cancel::scope(cancel.clone(), || {
+        run_export(state, kind, out, options, channel, cancel)
+    })
+}
+
+fn run_export(
     state: &AppState,
     kind: ExportKind,
     out: &Path,
@@ -202,7 +221,12 @@ fn run(
                 redact_witnesses: options.redact_witnesses,
                 thumbnails: options.include_pictures,
             };
-            state.with_vault(|v| v.write_report(out, &report_options, &progress).map(|_| ()))
+            let diary = state.path();
+            state.with_vault(|v| {
+                outfile::write_private(out, &diary, Existing::Replace, |p| {
+                    v.write_report(p, &report_options, &progress).map(|_| ())
+                })
+            })
         }
         ExportKind::Handover => {
             if options.handover_passphrase.chars().count() < 8 {
@@ -220,7 +244,12 @@ fn run(
                     options.handover_passphrase.clone(),
                 )),
             };
-            state.with_vault(|v| v.write_handover(out, &handover, &progress).map(|_| ()))
+            let diary = state.path();
+            state.with_vault(|v| {
+                outfile::write_private(out, &diary, Existing::Replace, |p| {
+                    v.write_handover(p, &handover, &progress).map(|_| ())
+                })
+            })
         }
         ExportKind::EvidencePack => {
             // The pack is a folder of originals; the core has no progress for it yet.
@@ -229,6 +258,7 @@ fn run(
                 total: 1,
                 stage: "files".into(),
             });
+            outfile::check_not_vault(out, &state.path())?;
             state.with_vault(|v| v.write_evidence_pack(out, from, to).map(|_| ()))?;
             let _ = channel.send(Step {
                 done: 1,
