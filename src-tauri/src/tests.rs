@@ -383,6 +383,104 @@ fn settings_refuse_an_auto_lock_time_out_of_range() {
     );
 }
 
+/// An app whose "process exit" is recorded instead of ending the test.
+fn app_recording_exit(
+    dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+) -> (App, Arc<Mutex<Vec<i32>>>) {
+    let exits = Arc::new(Mutex::new(Vec::new()));
+    let seen = exits.clone();
+    let state =
+        AppState::new(path).with_exit(Box::new(move |code| seen.lock().unwrap().push(code)));
+    let app = crate::configure(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("mock app builds");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window");
+    (
+        App {
+            _dir: dir,
+            window,
+            _app: app,
+        },
+        exits,
+    )
+}
+
+/// Opens the practice diary and returns its folder.
+fn practise(app: &App) -> std::path::PathBuf {
+    let status = invoke(app, "vault_practice", json!({})).unwrap();
+    assert_eq!(status["practice"], true);
+    let rows = invoke(app, "entry_list", json!({})).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 5, "the sample entries");
+    let path = app.window.state::<AppState>().path();
+    assert!(path.exists(), "{}", path.display());
+    path.parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn fail_no_practice_diary_is_kept_after_leaving_quick_exit_or_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("diary.daybook");
+    let (app, exits) = app_recording_exit(dir, real.clone());
+    let state = app.window.state::<AppState>();
+
+    // Leaving practice.
+    let folder = practise(&app);
+    let status = invoke(&app, "vault_leave_practice", json!({})).unwrap();
+    assert_eq!(status["practice"], false);
+    assert!(!folder.exists(), "left: {}", folder.display());
+
+    // Practising twice: the first folder goes when the second is made.
+    let first = practise(&app);
+    let second = practise(&app);
+    assert!(!first.exists() && second.exists());
+
+    // Quick exit: locked, removed, and the process ends.
+    let pending =
+        json!({ "form": "new", "draft": { "form": { "description": "practice words" } } });
+    invoke(&app, "vault_quick_exit", json!({ "pending": pending })).unwrap();
+    assert!(!second.exists(), "quick exit: {}", second.display());
+    assert_eq!(*exits.lock().unwrap(), vec![0], "the process was ended");
+    assert!(!state.is_practice());
+    assert_eq!(state.path(), real, "back to the real diary's place");
+
+    // The app ending any other way (the window closed, the event loop done).
+    let third = practise(&app);
+    crate::on_exit(&state);
+    assert!(!third.exists(), "exit: {}", third.display());
+    assert!(!real.exists(), "the real diary was never touched");
+}
+
+#[test]
+fn quick_exit_saves_the_draft_sealed_locks_and_ends_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diary.daybook");
+    let options = CreateOptions {
+        scrypt_log_n: Some(10),
+        ..Default::default()
+    };
+    let (vault, _code) =
+        Vault::create(&path, SecretString::from(PASSPHRASE.to_string()), options).unwrap();
+    drop(vault);
+    let (app, exits) = app_recording_exit(dir, path.clone());
+    unlock(&app);
+    let pending =
+        json!({ "form": "new", "draft": { "form": { "description": "he was at the door" } } });
+    invoke(&app, "vault_quick_exit", json!({ "pending": pending })).unwrap();
+    assert_eq!(*exits.lock().unwrap(), vec![0]);
+    assert!(!app.window.state::<AppState>().is_unlocked());
+    let sealed = std::fs::read(&path).unwrap();
+    assert!(
+        !sealed.windows(10).any(|w| w == b"he was at "),
+        "the draft is not readable in the file"
+    );
+    unlock(&app);
+    let draft = invoke(&app, "draft_load", json!({ "form": "new" })).unwrap();
+    assert_eq!(draft["form"]["description"], "he was at the door");
+}
+
 #[test]
 fn erase_leaves_only_the_number_and_cannot_be_repeated() {
     let app = app_with_diary();
