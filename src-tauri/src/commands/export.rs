@@ -49,7 +49,9 @@ pub struct Step {
     pub stage: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The export form. Its `Debug` leaves out the handover passphrase, so a log line
+/// or a panic message can never carry it.
+#[derive(Clone, Deserialize)]
 #[serde(default)]
 pub struct ExportOptions {
     /// First day to include, `DD/MM/YYYY` (or `YYYY-MM-DD`); empty for no limit.
@@ -76,6 +78,19 @@ impl Default for ExportOptions {
             include_pictures: true,
             handover_passphrase: String::new(),
         }
+    }
+}
+
+impl std::fmt::Debug for ExportOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportOptions")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("include_withdrawn", &self.include_withdrawn)
+            .field("redact_witnesses", &self.redact_witnesses)
+            .field("include_pictures", &self.include_pictures)
+            .field("handover_passphrase", &"[hidden]")
+            .finish()
     }
 }
 
@@ -310,6 +325,17 @@ mod tests {
             assert_eq!(err.field.as_deref(), Some(field));
             assert!(err.message.contains("1900 to 2200"), "{}", err.message);
         }
+    }
+
+    #[test]
+    fn fail_debug_output_never_shows_the_handover_passphrase() {
+        let options = ExportOptions {
+            handover_passphrase: "purple otter lamp 1987".into(),
+            ..Default::default()
+        };
+        let shown = format!("{options:?} {options:#?}");
+        assert!(!shown.contains("purple otter"), "{shown}");
+        assert!(shown.contains("[hidden]"), "{shown}");
     }
 
     #[test]
