@@ -654,6 +654,9 @@ mod tests {
         assert_eq!(with_env("not a number", insecure_scrypt_log_n), None);
     }
 
+    /// Runs in release test builds, or without building everything in release:
+    /// `cargo test -p daybook-cli --bin daybook --config
+    /// 'profile.dev.package.daybook-cli.debug-assertions=false'`.
     #[cfg(not(debug_assertions))]
     #[test]
     fn fail_a_release_build_ignores_the_test_scrypt_cost() {
