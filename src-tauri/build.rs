@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "settings_get",
     "settings_save",
     "settings_pick_backup_dir",
+    "settings_forget_backup_dir",
 ];
 
 fn main() {

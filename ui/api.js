@@ -80,5 +80,8 @@ export const export_cancel = (job) => call('export_cancel', { job });
 
 // settings.rs
 export const settings_get = () => call('settings_get');
+/** Every setting but the backup folder, which only the shell's dialog sets. */
 export const settings_save = (settings) => call('settings_save', { settings });
+/** Opens the folder dialog in the shell and keeps the choice; resolves to the settings. */
 export const settings_pick_backup_dir = () => call('settings_pick_backup_dir');
+export const settings_forget_backup_dir = () => call('settings_forget_backup_dir');

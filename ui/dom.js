@@ -83,6 +83,18 @@ export function formatBytes(n) {
   return `${(n / 1024 / 1024 / 1024).toFixed(1)} GB`;
 }
 
+// Characters that reorder the text around them (bidirectional embeddings, overrides,
+// isolates and marks), and control characters. A file name such as
+// "photo\u202Egpj.exe" would otherwise be drawn as "photoexe.jpg".
+const DISGUISING = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** A file name (or path) as it may be shown: every disguising character replaced by a
+ * visible <U+202E>, the same form the report and the command line use. */
+export function fileName(name) {
+  return String(name ?? '').replace(DISGUISING,
+    (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
 /** `parent.append` that skips empty children (null, undefined, false). */
 export function add(parent, ...children) {
   append(parent, children);

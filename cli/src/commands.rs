@@ -6,30 +6,65 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use daybook_core::entry::Entry;
 use daybook_core::incident::{local_zone, Behaviour};
+use daybook_core::outfile::{self, Existing};
 use daybook_core::vault::{CreateOptions, Vault};
 use daybook_core::{crypto, Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::output;
+use crate::{input, output};
 
-/// Prints a line; a closed pipe (`daybook list | head`) is not an error.
+/// Prints a line; a closed pipe (`daybook list | head`) is not an error. What comes
+/// from a diary or a handover (names, descriptions) may hold control or
+/// bidirectional characters, so every line goes through `escape::terminal` and
+/// cannot move the cursor, retitle the window or disguise a file name.
 macro_rules! outln {
+    () => {{
+        let _ = writeln!(std::io::stdout());
+    }};
     ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            daybook_core::escape::terminal(&format!($($t)*))
+        );
     }};
 }
+pub(crate) use outln;
 macro_rules! out {
     ($($t:tt)*) => {{
-        let _ = write!(std::io::stdout(), $($t)*);
+        let _ = write!(
+            std::io::stdout(),
+            "{}",
+            daybook_core::escape::terminal(&format!($($t)*))
+        );
     }};
 }
 use crate::export;
 use crate::secret;
 use crate::{Cli, Command, EvidenceCommand, Failure, NotesCommand, SettingsCommand};
 
-/// For tests and slow machines: a lower scrypt cost for new vaults. Never set this
-/// for a real diary.
+/// For the tests only: a lower scrypt cost for new vaults, read by debug builds alone
+/// (see [`insecure_scrypt_log_n`]).
 const SCRYPT_ENV: &str = "DAYBOOK_INSECURE_SCRYPT_LOG_N";
+
+/// The scrypt cost `DAYBOOK_INSECURE_SCRYPT_LOG_N` asks for, in debug builds; always
+/// `None` in release builds.
+///
+/// Why: the tests need diaries that open in milliseconds, but anyone who can set the
+/// person's environment (a shared login, a line added to a shell profile) could
+/// otherwise make a new diary's key cheap to guess without the person ever noticing.
+/// A released `daybook` therefore ignores the variable and always uses the full
+/// cost. (A changed or recovered passphrase keeps the diary's own cost, in the core.)
+fn insecure_scrypt_log_n() -> Option<u8> {
+    #[cfg(debug_assertions)]
+    {
+        std::env::var(SCRYPT_ENV).ok().and_then(|v| v.parse().ok())
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        None
+    }
+}
 
 pub fn vault_path(cli: &Cli) -> PathBuf {
     cli.vault.clone().unwrap_or_else(Vault::default_path)
@@ -42,31 +77,30 @@ pub fn unlock(cli: &Cli) -> Result<Vault> {
     Ok(vault)
 }
 
-/// Creates a file that must not exist yet (never overwrites the person's files).
-pub fn create_new(path: &Path) -> Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::File {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+/// Creates a file that must not exist yet (never overwrites the person's files),
+/// readable by its owner only.
+pub fn create_private(path: &Path) -> Result<std::fs::File> {
+    outfile::create_private(path)
 }
 
+/// Prints JSON as it is: serde escapes control characters inside strings, and
+/// scripts must get the names exactly as stored.
 pub fn print_json(value: &serde_json::Value) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Crypto(e.to_string()))?;
-    outln!("{text}");
+    let _ = writeln!(std::io::stdout(), "{text}");
     Ok(())
 }
 
+/// A day from `--from`/`--to`: `YYYY-MM-DD` or `DD/MM/YYYY`, in 1900–2200.
 pub fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y"))
         .map_err(|_| Error::InvalidField {
             field: field.into(),
             message: format!("'{text}' is not a day; write it as YYYY-MM-DD"),
-        })
+        })?;
+    daybook_core::incident::check_year(field, day)?;
+    Ok(day)
 }
 
 fn confirm(question: &str, yes: bool) -> Result<bool> {
@@ -136,7 +170,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 return Err(Error::VaultExists(path).into());
             }
             let passphrase = secret::new_passphrase(cli.passphrase_file.as_deref())?;
-            let scrypt_log_n = std::env::var(SCRYPT_ENV).ok().and_then(|v| v.parse().ok());
+            let scrypt_log_n = insecure_scrypt_log_n();
             let (_vault, code) = Vault::create(
                 &path,
                 passphrase,
@@ -191,6 +225,10 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 .flat_map(|b| b.split(','))
                 .map(Behaviour::parse)
                 .collect::<Result<Vec<_>>>()?;
+            let search = search
+                .as_deref()
+                .map(|s| input::read_dash("--search", s))
+                .transpose()?;
             let mut vault = unlock(&cli)?;
             let entries: Vec<Entry> = vault
                 .entries()?
@@ -272,8 +310,9 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             }
         }
         Command::Withdraw { number, reason } => {
+            let reason = input::read_dash("--reason", reason)?;
             let mut vault = unlock(&cli)?;
-            vault.withdraw(*number, reason)?;
+            vault.withdraw(*number, &reason)?;
             outln!("Entry {number} is withdrawn. It is kept, with your reason.");
             export::auto_backup(&mut vault);
         }
@@ -382,10 +421,11 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             how,
             json_output,
         } => {
+            let how = input::read_dash("--how", how)?;
             let mut vault = unlock(&cli)?;
             let mut attached = Vec::new();
             for file in files {
-                let exhibit = vault.attach(*number, file, how)?;
+                let exhibit = vault.attach(*number, file, &how)?;
                 if !json_output {
                     let mut line = format!(
                         "{}  {}  sha256 {}",
@@ -396,7 +436,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                     }
                     outln!("{line}");
                     if let daybook_core::evidence::Preview::None { reason } = &exhibit.preview {
-                        eprintln!("  no preview: {reason}");
+                        eprintln!("  no preview: {}", daybook_core::escape::terminal(reason));
                     }
                 }
                 attached.push(exhibit);
@@ -527,7 +567,10 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
             }
         }
         EvidenceCommand::Export { mark, out } => {
-            let x = vault.export_original(mark, out)?;
+            let diary = vault.path().to_path_buf();
+            let x = outfile::write_private(out, &diary, Existing::Refuse, |p| {
+                vault.export_original(mark, p)
+            })?;
             outln!(
                 "Wrote {} ({} bytes, sha256 {}) to {}",
                 x.mark,
@@ -547,7 +590,8 @@ fn evidence(cli: &Cli, cmd: &EvidenceCommand) -> Result<()> {
                     _ => format!("exhibit {} has no preview", x.mark),
                 })
             })?;
-            let mut file = create_new(out)?;
+            outfile::check_not_vault(out, vault.path())?;
+            let mut file = create_private(out)?;
             file.write_all(&bytes)?;
             outln!("Wrote the preview of {} to {}", x.mark, out.display());
         }
@@ -641,4 +685,34 @@ fn settings(cli: &Cli, cmd: &SettingsCommand) -> Result<()> {
     }
     let _ = crypto::SCRYPT_LOG_N;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tests set the variable on the binary, never in this process, so changing
+    /// it here races with nothing.
+    fn with_env<T>(value: &str, f: impl FnOnce() -> T) -> T {
+        std::env::set_var(SCRYPT_ENV, value);
+        let out = f();
+        std::env::remove_var(SCRYPT_ENV);
+        out
+    }
+
+    #[cfg(debug_assertions)]
+    #[test]
+    fn a_debug_build_takes_the_test_scrypt_cost() {
+        assert_eq!(with_env("10", insecure_scrypt_log_n), Some(10));
+        assert_eq!(with_env("not a number", insecure_scrypt_log_n), None);
+    }
+
+    /// Runs in release test builds, or without building everything in release:
+    /// `cargo test -p daybook-cli --bin daybook --config
+    /// 'profile.dev.package.daybook-cli.debug-assertions=false'`.
+    #[cfg(not(debug_assertions))]
+    #[test]
+    fn fail_a_release_build_ignores_the_test_scrypt_cost() {
+        assert_eq!(with_env("1", insecure_scrypt_log_n), None);
+    }
 }

@@ -6,19 +6,14 @@ use std::path::Path;
 
 use daybook_core::bundle::sealed::{self, Key};
 use daybook_core::crypto::{self, Identity, Recipient};
+use daybook_core::outfile::{self, Existing};
 use daybook_core::report::{self, NoProgress};
 use daybook_core::vault::{HandoverKey, HandoverOptions, Vault};
 use daybook_core::{Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::commands::{create_new, parse_day, print_json, unlock, vault_path};
+use crate::commands::{create_private, outln, parse_day, print_json, unlock, vault_path};
 use crate::{secret, Cli, Command, Failure, HandoverCommand};
-
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
-}
 
 fn day(field: &str, text: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
     text.as_deref().map(|d| parse_day(field, d)).transpose()
@@ -38,6 +33,29 @@ fn handover_key(identity: Option<&Path>, passphrase_file: Option<&Path>) -> Resu
         (None, Some(path)) => Ok(Key::Passphrase(secret::from_file(path)?)),
         (None, None) => Ok(Key::Passphrase(secret::prompt("Handover passphrase: ")?)),
     }
+}
+
+/// The support worker's public key from `--to-key`. What was typed is never
+/// echoed back: it may be the secret key, pasted by mistake, and the error would
+/// show it on the screen and in a terminal's scroll-back.
+fn public_key(text: &str) -> Result<Recipient> {
+    let refuse = |message: &str| Error::InvalidField {
+        field: "to-key".into(),
+        message: message.into(),
+    };
+    if text
+        .trim()
+        .to_ascii_uppercase()
+        .starts_with("AGE-SECRET-KEY-")
+    {
+        return Err(refuse(
+            "that is a secret key (AGE-SECRET-KEY-1…), which must stay with its owner; give \
+             the public key instead, the line starting age1…",
+        ));
+    }
+    Recipient::parse(text).map_err(|_| {
+        refuse("this is not an age public key; it is one line starting age1… (daybook keygen prints it)")
+    })
 }
 
 pub fn verify_handover(
@@ -90,7 +108,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                 thumbnails: !no_thumbnails,
             };
             let mut vault = unlock(cli)?;
-            let summary = vault.write_report(out, &options, &NoProgress)?;
+            let diary = vault.path().to_path_buf();
+            let summary = outfile::write_private(out, &diary, Existing::Replace, |p| {
+                vault.write_report(p, &options, &NoProgress)
+            })?;
             outln!(
                 "Wrote the report to {}: {} pages, {} entries, {} exhibits.",
                 out.display(),
@@ -170,7 +191,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 message: "say where to write the handover file".into(),
             })?;
             let key = match (to_key, handover_passphrase_file, generate_passphrase) {
-                (Some(k), None, false) => HandoverKey::Recipient(Recipient::parse(k)?),
+                (Some(k), None, false) => HandoverKey::Recipient(public_key(k)?),
                 (None, Some(f), false) => HandoverKey::Passphrase(secret::from_file(f)?),
                 (None, None, true) => HandoverKey::Passphrase(crypto::generate_handover_passphrase()),
                 _ => {
@@ -188,7 +209,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                 key,
             };
             let mut vault = unlock(cli)?;
-            let manifest = vault.write_handover(out, &options, &NoProgress)?;
+            let diary = vault.path().to_path_buf();
+            let manifest = outfile::write_private(out, &diary, Existing::Replace, |p| {
+                vault.write_handover(p, &options, &NoProgress)
+            })?;
             outln!(
                 "Wrote the encrypted handover file {}: {} entries, {} exhibits.",
                 out.display(),
@@ -206,12 +230,8 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Keygen { out } => {
             let identity = Identity::generate();
             let public = identity.recipient().to_string();
-            let mut file = create_new(out)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o600));
-            }
+            outfile::check_not_vault(out, &vault_path(cli))?;
+            let mut file = create_private(out)?;
             let text = format!(
                 "# created: {}\n# public key: {public}\n{}\n",
                 chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -224,6 +244,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::EvidencePack { out_dir, from, to } => {
             let mut vault = unlock(cli)?;
+            outfile::check_not_vault(out_dir, vault.path())?;
             let summary = vault.write_evidence_pack(out_dir, day("from", from)?, day("to", to)?)?;
             outln!(
                 "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
@@ -238,7 +259,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::Backup { out } => {
             let vault = Vault::open_read_only(&vault_path(cli))?;
-            vault.backup(out)?;
+            outfile::write_private(out, vault.path(), Existing::Refuse, |p| vault.backup(p))?;
             outln!("Backed up the diary (still encrypted) to {}", out.display());
         }
         Command::Restore { file } => {
@@ -261,6 +282,9 @@ pub fn auto_backup(vault: &mut Vault) {
     match vault.auto_backup() {
         Ok(Some(path)) => eprintln!("Backed up to {}", path.display()),
         Ok(None) => {}
-        Err(e) => eprintln!("daybook: the automatic backup was not made: {e}"),
+        Err(e) => eprintln!(
+            "daybook: the automatic backup was not made: {}",
+            daybook_core::escape::terminal(&e.to_string())
+        ),
     }
 }

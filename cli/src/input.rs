@@ -1,6 +1,8 @@
 //! Reading an incident from flags or a JSON file, and merging it over an existing
-//! incident for `amend`.
+//! incident for `amend`; and `-` for a free-text option, meaning "read this text from
+//! standard input", so what happened never has to be typed into the shell's history.
 
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -26,13 +28,13 @@ pub struct IncidentArgs {
     /// Time zone the times are written in (default: this computer's)
     #[arg(long, value_name = "ZONE")]
     pub zone: Option<String>,
-    /// Where it happened
+    /// Where it happened (- reads it from standard input)
     #[arg(long = "where", value_name = "PLACE")]
     pub location: Option<String>,
     /// Position, as decimal degrees "LAT,LON" (e.g. from a photo)
     #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
     pub coordinates: Option<String>,
-    /// What happened, with exact words quoted
+    /// What happened, with exact words quoted (- reads it from standard input)
     #[arg(long = "what", value_name = "TEXT")]
     pub description: Option<String>,
     /// Kind of behaviour (repeat for more than one)
@@ -41,13 +43,13 @@ pub struct IncidentArgs {
     /// How the contact happened, e.g. in_person, text_message, social_media
     #[arg(long, value_name = "KEY")]
     pub channel: Option<String>,
-    /// The account, number or handle used
+    /// The account, number or handle used (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub channel_detail: Option<String>,
-    /// How you knew who it was: name, description, clothing, vehicle, number
+    /// How you knew who it was: name, description, clothing, vehicle, number (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub who: Option<String>,
-    /// Witnesses and how to contact them
+    /// Witnesses and how to contact them (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub witnesses: Option<String>,
     /// Whether children were there: yes or no
@@ -56,16 +58,16 @@ pub struct IncidentArgs {
     /// The day you told the police (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub police_date: Option<String>,
-    /// Police crime or incident reference
+    /// Police crime or incident reference (- reads it from standard input)
     #[arg(long = "police-ref", value_name = "REF")]
     pub police_reference: Option<String>,
-    /// Police officer's name or collar number
+    /// Police officer's name or collar number (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub police_officer: Option<String>,
-    /// What you did in response (called police, blocked, reported…)
+    /// What you did in response (called police, blocked, reported…) (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub response: Option<String>,
-    /// How it affected you, in your own words
+    /// How it affected you, in your own words (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub impact: Option<String>,
     /// It made you afraid that violence would be used against you
@@ -74,10 +76,10 @@ pub struct IncidentArgs {
     /// It caused you serious alarm or distress
     #[arg(long)]
     pub alarm_or_distress: bool,
-    /// Changes to your day-to-day life because of it
+    /// Changes to your day-to-day life because of it (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub daily_life: Option<String>,
-    /// The order it breached, if any (e.g. "restraining order, 3 May 2026")
+    /// The order it breached, if any (e.g. "restraining order, 3 May 2026") (- reads it from standard input)
     #[arg(long, value_name = "TEXT")]
     pub order_breached: Option<String>,
     /// Risk flag (repeat for more than one)
@@ -154,12 +156,96 @@ fn split_keys(values: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The value that means "read this text from standard input".
+pub const FROM_STDIN: &str = "-";
+
+/// Reads the one free-text option given as `-` from standard input: the whole of it
+/// when it is a pipe or a file, or typed on the terminal (ended with Ctrl+D) when it
+/// is one. Only one option of a command may be `-`, since there is only one
+/// standard input; naming two is refused before anything is read.
+pub fn read_dashes(options: &mut [(&str, &mut Option<String>)]) -> Result<()> {
+    let dashed: Vec<&str> = options
+        .iter()
+        .filter(|(_, v)| v.as_deref() == Some(FROM_STDIN))
+        .map(|(flag, _)| *flag)
+        .collect();
+    match dashed[..] {
+        [] => Ok(()),
+        [flag] => {
+            let text = read_stdin(flag)?;
+            for (name, value) in options.iter_mut() {
+                if *name == flag {
+                    **value = Some(text);
+                    break;
+                }
+            }
+            Ok(())
+        }
+        _ => Err(invalid(
+            "stdin",
+            format!(
+                "only one option can be - (read from standard input), but {} were; give the \
+                 others as text, or put all the fields in a file with --json FILE",
+                dashed.join(" and ")
+            ),
+        )),
+    }
+}
+
+/// Like [`read_dashes`] for a command with a single free-text option.
+pub fn read_dash(flag: &str, value: &str) -> Result<String> {
+    let mut one = Some(value.to_string());
+    read_dashes(&mut [(flag, &mut one)])?;
+    Ok(one.unwrap_or_default())
+}
+
+fn read_stdin(flag: &str) -> Result<String> {
+    let mut stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("Type the text for {flag}, then press Enter and Ctrl+D:");
+    }
+    let mut bytes = Vec::new();
+    stdin.read_to_end(&mut bytes).map_err(|e| {
+        invalid(
+            "stdin",
+            format!("the text for {flag} could not be read from standard input: {e}"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        invalid(
+            "stdin",
+            format!("the text for {flag} on standard input is not UTF-8 text"),
+        )
+    })?;
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
+}
+
 impl IncidentArgs {
-    /// Merges the JSON file (if any) under the flags: a flag given on the command
-    /// line wins over the same field in the file.
+    /// The free-text options, by flag, for `-`.
+    fn texts(&mut self) -> [(&'static str, &mut Option<String>); 11] {
+        [
+            ("--where", &mut self.location),
+            ("--what", &mut self.description),
+            ("--channel-detail", &mut self.channel_detail),
+            ("--who", &mut self.who),
+            ("--witnesses", &mut self.witnesses),
+            ("--police-ref", &mut self.police_reference),
+            ("--police-officer", &mut self.police_officer),
+            ("--response", &mut self.response),
+            ("--impact", &mut self.impact),
+            ("--daily-life", &mut self.daily_life),
+            ("--order-breached", &mut self.order_breached),
+        ]
+    }
+
+    /// Reads the option given as `-` (if any) from standard input, then merges the
+    /// JSON file (if any) under the flags: a flag given on the command line wins over
+    /// the same field in the file.
     fn with_json(&self) -> Result<IncidentArgs> {
+        let mut flags = self.clone();
+        read_dashes(&mut flags.texts())?;
         let Some(path) = &self.json else {
-            return Ok(self.clone());
+            return Ok(flags);
         };
         let text = std::fs::read_to_string(path).map_err(|e| Error::File {
             path: path.clone(),
@@ -167,7 +253,7 @@ impl IncidentArgs {
         })?;
         let j: JsonFields = serde_json::from_str(&text)
             .map_err(|e| invalid("json", format!("{}: {e}", path.display())))?;
-        let mut a = self.clone();
+        let mut a = flags;
         let pick = |flag: &mut Option<String>, json: Option<String>| {
             if flag.is_none() {
                 *flag = json;

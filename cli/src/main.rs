@@ -62,7 +62,7 @@ pub enum Command {
         /// Only entries with this behaviour (repeat for any of several)
         #[arg(long = "behaviour", value_name = "KEY")]
         behaviours: Vec<String>,
-        /// Only entries containing this text
+        /// Only entries containing this text (- reads it from standard input)
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         /// Print JSON
@@ -90,7 +90,7 @@ pub enum Command {
     /// Withdraw an entry: it is kept, marked withdrawn with your reason
     Withdraw {
         number: u64,
-        /// Why you are withdrawing it
+        /// Why you are withdrawing it (- reads it from standard input)
         #[arg(long)]
         reason: String,
     },
@@ -142,7 +142,7 @@ pub enum Command {
         number: u64,
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// How the file was obtained, e.g. "screenshot of WhatsApp on my phone"
+        /// How the file was obtained, e.g. "screenshot of WhatsApp on my phone" (- reads it from standard input)
         #[arg(long, default_value = "")]
         how: String,
         #[arg(long = "json-output")]
@@ -344,7 +344,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::VerificationFailed) => ExitCode::from(4),
         Err(Failure::Error(e)) => {
-            eprintln!("daybook: {e}");
+            eprintln!(
+                "daybook: {}",
+                daybook_core::escape::terminal(&e.to_string())
+            );
             ExitCode::from(match e {
                 Error::WrongPassphrase | Error::WrongRecoveryCode => 3,
                 Error::InvalidField { .. } => 2,

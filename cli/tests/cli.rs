@@ -1115,3 +1115,302 @@ fn the_sqlite3_and_age_recipe_reads_the_diary() {
         }
     );
 }
+
+/// Runs `daybook <args>` (unlocked) with `input` on standard input.
+fn run_with_stdin(d: &Diary, args: &[&str], input: &str) -> Run {
+    use std::io::Write;
+    let mut child = command(&d.path)
+        .arg("--passphrase-file")
+        .arg(&d.pass_file)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    Run::from_output(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_dash_reads_the_text_from_standard_input_and_only_one_may_be_a_dash() {
+    let d = Diary::new();
+    let words = "He said \"you can't hide\" and\nwalked off towards the station.";
+    let run = run_with_stdin(
+        &d,
+        &[
+            "add",
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            "-",
+            "--where",
+            "Outside work",
+        ],
+        &format!("{words}\n"),
+    )
+    .expect(0);
+    let number: u64 = run.stdout.trim().parse().unwrap();
+    let e = &d.list(&[])[0];
+    assert_eq!(
+        e["description"], words,
+        "the text, without the last line break"
+    );
+    assert_eq!(e["where"], "Outside work");
+
+    run_with_stdin(
+        &d,
+        &["amend", &number.to_string(), "--witnesses", "-"],
+        "Sam, 07700 900123\n",
+    )
+    .expect(0);
+    assert_eq!(d.list(&[])[0]["incident"]["witnesses"], "Sam, 07700 900123");
+    run_with_stdin(
+        &d,
+        &["withdraw", &number.to_string(), "--reason", "-"],
+        "I wrote it twice",
+    )
+    .expect(0);
+    assert_eq!(d.list(&[])[0]["withdrawn_reason"], "I wrote it twice");
+
+    let before = d.settled_bytes();
+    let run = run_with_stdin(
+        &d,
+        &[
+            "add",
+            "--occurred",
+            "2026-11-02 09:00",
+            "--what",
+            "-",
+            "--impact",
+            "-",
+        ],
+        "words",
+    )
+    .expect(2);
+    assert!(
+        run.stderr.contains("only one option can be -")
+            && run.stderr.contains("--what and --impact"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(d.settled_bytes(), before, "nothing was added");
+}
+
+#[test]
+fn fail_years_outside_1900_to_2200_exit_2_with_a_clear_message() {
+    let d = Diary::new();
+    for args in [
+        &["add", "--occurred", "1899-12-31 20:15", "--what", "x"][..],
+        &[
+            "add",
+            "--occurred",
+            "2026-11-01 20:15",
+            "--what",
+            "x",
+            "--police-date",
+            "2301-01-01",
+        ][..],
+        &["list", "--from", "1066-10-14"][..],
+    ] {
+        let run = d.run(args).expect(2);
+        assert!(
+            run.stderr.contains("1900 to 2200"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(d.info()["entries"], 0);
+}
+
+#[test]
+fn fail_control_and_bidirectional_characters_are_escaped_on_the_terminal() {
+    let d = Diary::new();
+    let hostile = "He said \u{1b}]0;owned\u{7} then \u{202E}gnp.exe";
+    let n = d.add(&["--occurred", "2026-11-01 20:15", "--what", hostile]);
+    let photo = d.file("photo\u{202E}gpj.exe", "not really a photo");
+    let run = d
+        .run(&["attach", &n.to_string(), photo.to_str().unwrap()])
+        .expect(0);
+    assert!(
+        run.stdout.contains("photo<U+202E>gpj.exe"),
+        "{}",
+        run.stdout
+    );
+    for args in [
+        &["list"][..],
+        &["show", "1"][..],
+        &["history", "1"][..],
+        &["evidence", "list"][..],
+        &["evidence", "show", "AB/1"][..],
+    ] {
+        let out = d.run(args).expect(0).stdout;
+        for c in ['\u{1b}', '\u{7}', '\u{202E}'] {
+            assert!(
+                !out.contains(c),
+                "{args:?} printed U+{:04X}: {out}",
+                c as u32
+            );
+        }
+    }
+    assert!(d
+        .run(&["show", "1"])
+        .stdout
+        .contains("<U+001B>]0;owned<U+0007>"));
+    // JSON keeps the text exactly (escaped the JSON way).
+    assert_eq!(d.list(&[])[0]["description"], hostile);
+
+    let worker = d.file("worker.txt", "a long handover passphrase\n");
+    let handover = d.dir.path().join("for-sam.daybook-handover");
+    d.run(&[
+        "handover",
+        handover.to_str().unwrap(),
+        "--handover-passphrase-file",
+        worker.to_str().unwrap(),
+    ])
+    .expect(0);
+    let into = d.dir.path().join("opened");
+    let out = d
+        .run(&[
+            "handover",
+            "open",
+            handover.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+            "--handover-passphrase-file",
+            worker.to_str().unwrap(),
+        ])
+        .expect(0)
+        .stdout;
+    assert!(out.contains("photo<U+202E>gpj.exe"), "{out}");
+    assert!(
+        !out.contains('\u{202E}') && !out.contains('\u{1b}'),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn fail_no_output_file_may_be_the_diary_and_every_one_is_owner_only() {
+    let d = Diary::new();
+    let n = d.add(&[
+        "--occurred",
+        "2026-11-01 20:15",
+        "--what",
+        "He waited by the car.",
+    ]);
+    let photo = d.file("photo.txt", "evidence bytes");
+    d.run(&["attach", &n.to_string(), photo.to_str().unwrap()])
+        .expect(0);
+    let before = d.settled_bytes();
+    let diary = d.path.to_str().unwrap().to_string();
+    let wal = format!("{diary}-wal");
+    let sideways = d
+        .dir
+        .path()
+        .join("sub/../diary.daybook")
+        .to_str()
+        .unwrap()
+        .to_string();
+    std::fs::create_dir(d.dir.path().join("sub")).unwrap();
+    let link = d.dir.path().join("report-link.pdf");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&d.path, &link).unwrap();
+    let link = link.to_str().unwrap();
+    let pass = d.file("hp.txt", "a long handover passphrase\n");
+    for args in [
+        vec!["report", diary.as_str()],
+        vec!["report", wal.as_str()],
+        vec!["report", sideways.as_str()],
+        vec!["report", link],
+        vec![
+            "handover",
+            diary.as_str(),
+            "--handover-passphrase-file",
+            pass.to_str().unwrap(),
+        ],
+        vec!["backup", diary.as_str()],
+        vec!["evidence", "export", "AB/1", diary.as_str()],
+        vec!["keygen", "--out", wal.as_str()],
+    ] {
+        let run = d.run(&args).expect(1);
+        assert!(
+            run.stderr.contains("is the diary itself"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(d.settled_bytes(), before, "the diary was not written over");
+    d.run(&["verify"]).expect(0);
+
+    #[cfg(unix)]
+    {
+        let out = |name: &str| d.dir.path().join(name);
+        let s = |p: &Path| p.to_str().unwrap().to_string();
+        d.run(&["report", &s(&out("report.pdf"))]).expect(0);
+        d.run(&[
+            "handover",
+            &s(&out("h.age")),
+            "--handover-passphrase-file",
+            pass.to_str().unwrap(),
+        ])
+        .expect(0);
+        d.run(&["backup", &s(&out("copy.daybook"))]).expect(0);
+        d.run(&["evidence", "export", "AB/1", &s(&out("original.txt"))])
+            .expect(0);
+        d.run(&["keygen", "--out", &s(&out("key.txt"))]).expect(0);
+        d.run(&["evidence-pack", &s(&out("pack"))]).expect(0);
+        for name in [
+            "report.pdf",
+            "h.age",
+            "copy.daybook",
+            "original.txt",
+            "key.txt",
+        ] {
+            assert_eq!(mode(&out(name)), 0o600, "{name}");
+        }
+        assert_eq!(mode(&out("pack")), 0o700);
+        for file in std::fs::read_dir(out("pack")).unwrap() {
+            assert_eq!(mode(&file.unwrap().path()), 0o600);
+        }
+        // A backup or a saved original never overwrites a file.
+        let run = d.run(&["backup", &s(&out("report.pdf"))]).expect(1);
+        assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+        let leftovers: Vec<_> = std::fs::read_dir(d.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".daybook-partial-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
+
+#[test]
+fn fail_a_secret_key_given_as_to_key_is_refused_without_being_shown() {
+    let d = Diary::new();
+    d.add(&["--occurred", "2026-11-01 20:15", "--what", "x"]);
+    let out = d.dir.path().join("h.age");
+    let secret = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+    for key in [secret, "age1-not-quite-QQQQsomething-private"] {
+        let run = d
+            .run(&["handover", out.to_str().unwrap(), "--to-key", key])
+            .expect(2);
+        assert!(!run.stderr.contains(key), "echoed: {}", run.stderr);
+        assert!(!run.stdout.contains(key));
+    }
+    let run = d
+        .run(&["handover", out.to_str().unwrap(), "--to-key", secret])
+        .expect(2);
+    assert!(run.stderr.contains("secret key"), "{}", run.stderr);
+    assert!(!out.exists());
+}

@@ -105,3 +105,37 @@ fn a_changed_original_stops_the_pack_and_names_the_mark() {
     );
     assert_eq!(listing(&dir), Vec::<String>::new());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pack_folder_and_its_files_are_for_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pack");
+    pack::write(&dir, &exhibits(), &mut source).unwrap();
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    for name in listing(&dir) {
+        assert_eq!(mode(&dir.join(&name)), 0o600, "{name}");
+    }
+}
+
+#[test]
+fn a_pack_asked_to_stop_stops_between_chunks_and_leaves_nothing() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pack");
+    let flag = Arc::new(AtomicBool::new(false));
+    // Asked to stop while the first original is being read.
+    let stop = flag.clone();
+    let mut stopping = |exhibit: &Exhibit| -> Result<Box<dyn Read>> {
+        stop.store(true, Ordering::SeqCst);
+        source(exhibit)
+    };
+    let err =
+        daybook_core::bundle::cancel::scope(flag, || pack::write(&dir, &exhibits(), &mut stopping))
+            .unwrap_err();
+    assert_eq!(err.kind(), "cancelled", "{err}");
+    assert!(!dir.exists(), "nothing is left");
+}

@@ -326,3 +326,21 @@ fn the_writer_refuses_bad_sources() {
         .to_string();
     assert!(err.contains("erased"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_opened_handover_is_for_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("opened");
+    let opened = handover::open(&handover()[..], &target).unwrap();
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&opened.dir), 0o700);
+    for exhibit in &opened.exhibits {
+        if let Some(path) = opened.original_path(exhibit) {
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+    }
+    assert_eq!(mode(&opened.report_path().unwrap()), 0o600);
+}

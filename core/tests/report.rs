@@ -472,3 +472,42 @@ fn two_hundred_photos_stay_well_under_sixty_megabytes() {
         out.len()
     );
 }
+
+/// pdftotext output with whitespace collapsed and nothing else changed.
+fn raw_text_of(path: &PathBuf) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn fail_an_exhibit_name_with_a_right_to_left_override_cannot_pass_for_another() {
+    let (mut doc, thumbs) = common::diary(4, 2, 160);
+    let hostile = [
+        "photo\u{202E}gpj.exe",
+        "scan\u{2067}\u{200F}fdp.bat\u{061C}\u{2069}",
+    ];
+    for (x, name) in doc.exhibits.iter_mut().zip(hostile) {
+        x.original_name = name.to_string();
+    }
+    let r = render_with(&doc, &thumbs, &Options::default(), "bidi-names");
+    let text = raw_text_of(&r.path);
+    for shown in [
+        "photo<U+202E>gpj.exe",
+        "scan<U+2067><U+200F>fdp.bat<U+061C><U+2069>",
+    ] {
+        assert!(text.contains(shown), "{shown} missing from: {text}");
+    }
+    assert!(
+        !text.contains("photoexe.jpg") && !text.contains('\u{202E}'),
+        "the override reached the PDF: {text}"
+    );
+}

@@ -9,12 +9,13 @@ pub mod commands;
 pub mod dialogs;
 pub mod error;
 pub mod form;
+pub mod practice;
 pub mod state;
 
 use std::time::Duration;
 
 use daybook_core::Vault;
-use tauri::{DragDropEvent, Manager, Runtime, WindowEvent};
+use tauri::{DragDropEvent, Manager, RunEvent, Runtime, WindowEvent};
 
 use crate::state::{AppEvent, AppState};
 
@@ -70,6 +71,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::settings::settings_get,
             commands::settings::settings_save,
             commands::settings::settings_pick_backup_dir,
+            commands::settings::settings_forget_backup_dir,
         ])
         .on_window_event(|window, event| match event {
             WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
@@ -90,20 +92,28 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
                     let app = window.app_handle().clone();
                     std::thread::spawn(move || {
                         std::thread::sleep(CLOSE_GRACE);
-                        app.state::<AppState>().lock_now();
-                        app.exit(0);
+                        app.state::<AppState>().quit();
                     });
                 } else {
                     state.lock_now();
+                    state.end_practice();
                 }
             }
             _ => {}
         })
         .setup(|app| {
             keep_out_of_recent_files();
+            quit_on_signals(app.handle().clone());
             watch_for_idle(app.handle().clone());
             Ok(())
         })
+}
+
+/// What the app does as it ends, however it ends: lock, and delete the practice
+/// diary. (Managed state is not dropped when the event loop ends the process.)
+pub fn on_exit(state: &AppState) {
+    state.lock_now();
+    state.end_practice();
 }
 
 /// Where the diary lives: `DAYBOOK_VAULT` when set, else the default place.
@@ -136,10 +146,16 @@ fn prefer_software_drawing() {
 /// Starts the desktop app.
 pub fn run() {
     prefer_software_drawing();
+    practice::install_panic_hook();
+    practice::sweep_leftovers();
     let app = configure(tauri::Builder::default(), AppState::new(vault_path()))
         .build(tauri::generate_context!());
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|handle, event| {
+            if let RunEvent::Exit = event {
+                on_exit(&handle.state::<AppState>());
+            }
+        }),
         Err(err) => {
             eprintln!("Daybook could not start: {err}");
             std::process::exit(1);
@@ -162,6 +178,27 @@ fn keep_out_of_recent_files() {
             settings.set_property("gtk-recent-files-max-age", 0i32);
         }
     }
+}
+
+/// SIGTERM, SIGINT and SIGHUP (a logout, `kill`, Ctrl+C in a terminal) end the app
+/// the way quick exit does: locked, practice diary deleted. Only with GTK running
+/// (not under the mock runtime in tests).
+fn quit_on_signals<R: Runtime>(app: tauri::AppHandle<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        if !gtk::is_initialized_main_thread() {
+            return;
+        }
+        // SIGHUP, SIGINT, SIGTERM on Linux.
+        for signal in [1, 2, 15] {
+            let app = app.clone();
+            let _ = gtk::glib::unix_signal_add_once(signal, move || {
+                app.state::<AppState>().quit();
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
 }
 
 /// Seconds of idleness before auto-lock. Debug builds let the end-to-end tests

@@ -58,11 +58,24 @@ pub struct StagedFile {
 /// Where the diary lives and whether it is the practice one.
 pub struct Place {
     pub path: PathBuf,
-    /// Holds the temporary directory of a practice diary; removed when dropped.
+    /// Holds the temporary directory of a practice diary; removed by
+    /// [`AppState::end_practice`] on every way out (see `practice.rs`).
     pub practice: Option<tempfile::TempDir>,
 }
 
+/// An automatic backup decided while the diary was unlocked, to be taken once it is
+/// locked (copying the sealed file needs no key).
+pub struct PendingBackup(Box<TakeBackup>);
+
+/// Copies the sealed file into the backup folder through the vault given.
+type TakeBackup = dyn FnOnce(&mut Vault) -> daybook_core::Result<PathBuf> + Send;
+
+/// How the app ends the process: `std::process::exit`, or a recorder in tests.
+pub type Exit = Box<dyn Fn(i32) + Send + Sync>;
+
 pub struct AppState {
+    /// The real diary's path, where leaving practice goes back to.
+    pub home: PathBuf,
     pub place: Mutex<Place>,
     /// At most one vault, locked or unlocked.
     pub vault: Mutex<Option<Vault>>,
@@ -73,6 +86,8 @@ pub struct AppState {
     pub last_activity: Mutex<Instant>,
     pub auto_lock_minutes: AtomicU32,
     pub events: Mutex<Option<Channel<AppEvent>>>,
+    /// Ends the process once the diary is locked and the practice diary removed.
+    pub exit: Exit,
 }
 
 /// Auto-lock time until the settings say otherwise.
@@ -81,6 +96,7 @@ pub const AUTO_LOCK_DEFAULT_MINUTES: u32 = 5;
 impl AppState {
     pub fn new(path: PathBuf) -> Self {
         AppState {
+            home: path.clone(),
             place: Mutex::new(Place {
                 path,
                 practice: None,
@@ -92,7 +108,16 @@ impl AppState {
             last_activity: Mutex::new(Instant::now()),
             auto_lock_minutes: AtomicU32::new(AUTO_LOCK_DEFAULT_MINUTES),
             events: Mutex::new(None),
+            exit: Box::new(|code| {
+                std::process::exit(code);
+            }),
         }
+    }
+
+    /// The same state, ending the process with `exit` instead (for tests).
+    pub fn with_exit(mut self, exit: Exit) -> Self {
+        self.exit = exit;
+        self
     }
 
     /// Records that the user did something.
@@ -136,18 +161,69 @@ impl AppState {
         lock(&self.vault).as_ref().is_some_and(|v| v.is_unlocked())
     }
 
-    /// Stops the running jobs, makes the automatic backup (when a backup folder is
-    /// set and the diary changed), then drops the key and everything staged.
+    /// Locks at once: stops the running jobs (they stop between chunks and let go of
+    /// the vault), decides whether an automatic backup is due (that needs the key),
+    /// drops the key and everything staged, and only then copies the sealed file
+    /// into the backup folder, which needs no key.
     pub fn lock_now(&self) {
-        self.cancel_jobs();
-        if let Some(vault) = lock(&self.vault).as_mut() {
-            if vault.is_unlocked() {
-                // A failed backup must not keep the diary unlocked.
-                let _ = vault.auto_backup();
-            }
-            vault.lock();
+        if let Some(due) = self.drop_key() {
+            let _ = self.backup_sealed(due);
         }
+    }
+
+    /// The first half of [`AppState::lock_now`]: the diary is locked when this
+    /// returns. Returns the automatic backup that is due, if any.
+    pub fn drop_key(&self) -> Option<PendingBackup> {
+        self.cancel_jobs();
         lock(&self.staged).clear();
+        let mut guard = lock(&self.vault);
+        let vault = guard.as_mut()?;
+        let due =
+            if vault.is_unlocked() {
+                // A diary that cannot say whether a backup is due is locked regardless.
+                vault.auto_backup_due().ok().flatten().map(|due| {
+                    PendingBackup(Box::new(move |copy: &mut Vault| copy.take_backup(due)))
+                })
+            } else {
+                None
+            };
+        vault.lock();
+        due
+    }
+
+    /// The second half of [`AppState::lock_now`]: copies the sealed diary into the
+    /// backup folder through its own connection, so the shared vault (now locked)
+    /// stays free for the UI meanwhile. A failed backup is not an error here: the
+    /// diary is locked either way, and the next lock tries again.
+    pub fn backup_sealed(&self, due: PendingBackup) -> Option<PathBuf> {
+        let mut copy = Vault::open(&self.path()).ok()?;
+        (due.0)(&mut copy).ok()
+    }
+
+    /// Closes the practice diary and deletes its folder; nothing of it is kept. Does
+    /// nothing when the real diary is open.
+    pub fn end_practice(&self) {
+        let dir = {
+            let mut place = lock(&self.place);
+            let Some(dir) = place.practice.take() else {
+                return;
+            };
+            place.path = self.home.clone();
+            dir
+        };
+        // Close the practice vault first, so its files are not held open.
+        *lock(&self.vault) = None;
+        crate::practice::remove(dir);
+    }
+
+    /// The way out for quick exit, a closed window and a signal: lock (the draft was
+    /// saved sealed before, where there was one), delete the practice diary, end the
+    /// process.
+    pub fn quit(&self) {
+        self.lock_now();
+        *lock(&self.vault) = None;
+        self.end_practice();
+        (self.exit)(0);
     }
 
     /// Registers a long job under the id the UI chose, so `cancel_job` can stop it.

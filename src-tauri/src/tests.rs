@@ -206,14 +206,98 @@ fn vocabulary_carries_the_core_labels() {
     assert_eq!(vocab["risks"].as_array().unwrap().len(), 6);
 }
 
+/// The settings form as the UI sends it: everything but the backup folder.
+fn settings_form(app: &App) -> Value {
+    let s = invoke(app, "settings_get", json!({})).unwrap();
+    json!({
+        "initials": s["initials"], "keeper_name": s["keeper_name"],
+        "responsible_name": s["responsible_name"], "auto_lock_minutes": s["auto_lock_minutes"],
+        "backups_to_keep": s["backups_to_keep"], "quick_exit_key": s["quick_exit_key"],
+    })
+}
+
+/// Runs `f` with the shell's save and folder dialogs answering `dir`. Debug builds
+/// answer them from `DAYBOOK_TEST_SAVE_DIR`; only these tests set it, one at a time.
+fn answering_dialogs<T>(dir: &std::path::Path, f: impl FnOnce() -> T) -> T {
+    static DIALOG: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = DIALOG.lock().unwrap_or_else(|e| e.into_inner());
+    std::env::set_var("DAYBOOK_TEST_SAVE_DIR", dir);
+    let out = f();
+    std::env::remove_var("DAYBOOK_TEST_SAVE_DIR");
+    out
+}
+
+/// Chooses `dir` in the shell's folder dialog for backups.
+fn choose_backup_folder(app: &App, dir: &std::path::Path) -> Value {
+    answering_dialogs(dir, || invoke(app, "settings_pick_backup_dir", json!({})))
+        .expect("the folder is kept")
+}
+
+#[test]
+fn fail_a_saved_original_can_never_be_written_over_the_diary() {
+    let app = app_with_diary();
+    unlock(&app);
+    invoke(&app, "entry_add", json!({ "form": form("He sent this.") })).unwrap();
+    // A file that happens to have the diary's name, saved into the diary's folder:
+    // the save dialog's suggestion is the diary itself.
+    let files = tempfile::tempdir().unwrap();
+    let named_like_it = files.path().join("diary.daybook");
+    std::fs::write(&named_like_it, b"a screenshot, as it happens").unwrap();
+    let token = stage(&app, &named_like_it);
+    let exhibit = invoke(
+        &app,
+        "evidence_attach",
+        json!({ "entry": 1, "token": token, "how": "", "job": 31,
+                "onProgress": format!("__CHANNEL__:{}", PROGRESS + 31) }),
+    )
+    .unwrap();
+    let mark = exhibit["mark"].as_str().unwrap().to_string();
+    let diary = app.window.state::<AppState>().path();
+    let err = answering_dialogs(diary.parent().unwrap(), || {
+        invoke(&app, "evidence_save_original", json!({ "mark": mark }))
+    })
+    .unwrap_err();
+    assert_eq!(err["kind"], "not_allowed", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("diary itself"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read(&diary)
+            .unwrap()
+            .starts_with(b"SQLite format 3\0"),
+        "the diary is still the diary"
+    );
+    invoke(&app, "vault_lock", json!({})).unwrap();
+    unlock(&app);
+    let rows = invoke(&app, "entry_list", json!({})).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "and opens as before");
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let saved = answering_dialogs(elsewhere.path(), || {
+        invoke(&app, "evidence_save_original", json!({ "mark": mark }))
+    })
+    .unwrap();
+    let saved = std::path::PathBuf::from(saved.as_str().unwrap());
+    assert_eq!(
+        std::fs::read(&saved).unwrap(),
+        b"a screenshot, as it happens"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
 #[test]
 fn locking_makes_the_backup_when_a_folder_is_set() {
     let app = app_with_diary();
     unlock(&app);
     let backups = tempfile::tempdir().unwrap();
-    let mut settings = invoke(&app, "settings_get", json!({})).unwrap();
-    settings["backup_dir"] = json!(backups.path());
-    invoke(&app, "settings_save", json!({ "settings": settings })).unwrap();
+    let settings = choose_backup_folder(&app, backups.path());
+    assert_eq!(settings["backup_dir"], json!(backups.path()));
     invoke(
         &app,
         "entry_add",
@@ -221,19 +305,180 @@ fn locking_makes_the_backup_when_a_folder_is_set() {
     )
     .unwrap();
     invoke(&app, "vault_lock", json!({})).unwrap();
-    let made = std::fs::read_dir(backups.path()).unwrap().count();
-    assert_eq!(made, 1, "one backup in the folder");
+    let made: Vec<_> = std::fs::read_dir(backups.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(made.len(), 1, "one backup in the folder: {made:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&made[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the backup is for its owner only");
+    }
+    let mut copy = Vault::open(&made[0]).unwrap();
+    copy.unlock(&SecretString::from(PASSPHRASE.to_string()))
+        .unwrap();
+    assert_eq!(copy.entries().unwrap().len(), 1);
+}
+
+#[test]
+fn the_key_is_dropped_before_the_backup_is_copied() {
+    let app = app_with_diary();
+    unlock(&app);
+    let backups = tempfile::tempdir().unwrap();
+    choose_backup_folder(&app, backups.path());
+    invoke(&app, "entry_add", json!({ "form": form("Written today.") })).unwrap();
+    let state = app.window.state::<AppState>();
+    let due = state.drop_key().expect("a backup is due after a change");
+    assert!(!state.is_unlocked(), "locked before anything is copied");
+    assert_eq!(std::fs::read_dir(backups.path()).unwrap().count(), 0);
+    let made = state.backup_sealed(due).expect("copied without the key");
+    assert!(made.starts_with(backups.path()));
+    assert!(!state.is_unlocked());
+    // Nothing changed since: the next lock makes no second copy.
+    unlock(&app);
+    assert!(state.drop_key().is_none());
+}
+
+#[test]
+fn fail_the_webview_cannot_name_a_backup_folder() {
+    let app = app_with_diary();
+    unlock(&app);
+    let mut settings = settings_form(&app);
+    settings["backup_dir"] = json!("/tmp/somewhere-the-page-chose");
+    let err = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap_err();
+    assert!(err.to_string().contains("backup_dir"), "{err}");
+    let kept = invoke(&app, "settings_get", json!({})).unwrap();
+    assert_eq!(kept["backup_dir"], Value::Null);
+    // Forgetting the folder stops backups.
+    let backups = tempfile::tempdir().unwrap();
+    choose_backup_folder(&app, backups.path());
+    let forgotten = invoke(&app, "settings_forget_backup_dir", json!({})).unwrap();
+    assert_eq!(forgotten["backup_dir"], Value::Null);
 }
 
 #[test]
 fn settings_refuse_an_auto_lock_time_out_of_range() {
     let app = app_with_diary();
     unlock(&app);
-    let mut settings = invoke(&app, "settings_get", json!({})).unwrap();
+    let mut settings = settings_form(&app);
     assert_eq!(settings["auto_lock_minutes"], 5);
-    settings["auto_lock_minutes"] = json!(0);
-    let err = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap_err();
-    assert_eq!(err["field"], "auto_lock_minutes");
+    for minutes in [0, 1441] {
+        settings["auto_lock_minutes"] = json!(minutes);
+        let err = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap_err();
+        assert_eq!(err["field"], "auto_lock_minutes", "{minutes}");
+        assert!(err["message"].as_str().unwrap().contains("1440"), "{err}");
+    }
+    // The whole range the core accepts, up to a day.
+    settings["auto_lock_minutes"] = json!(1440);
+    let saved = invoke(&app, "settings_save", json!({ "settings": settings })).unwrap();
+    assert_eq!(saved["auto_lock_minutes"], 1440);
+    let state = app.window.state::<AppState>();
+    assert_eq!(
+        state
+            .auto_lock_minutes
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1440
+    );
+}
+
+/// An app whose "process exit" is recorded instead of ending the test.
+fn app_recording_exit(
+    dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+) -> (App, Arc<Mutex<Vec<i32>>>) {
+    let exits = Arc::new(Mutex::new(Vec::new()));
+    let seen = exits.clone();
+    let state =
+        AppState::new(path).with_exit(Box::new(move |code| seen.lock().unwrap().push(code)));
+    let app = crate::configure(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("mock app builds");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window");
+    (
+        App {
+            _dir: dir,
+            window,
+            _app: app,
+        },
+        exits,
+    )
+}
+
+/// Opens the practice diary and returns its folder.
+fn practise(app: &App) -> std::path::PathBuf {
+    let status = invoke(app, "vault_practice", json!({})).unwrap();
+    assert_eq!(status["practice"], true);
+    let rows = invoke(app, "entry_list", json!({})).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 5, "the sample entries");
+    let path = app.window.state::<AppState>().path();
+    assert!(path.exists(), "{}", path.display());
+    path.parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn fail_no_practice_diary_is_kept_after_leaving_quick_exit_or_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("diary.daybook");
+    let (app, exits) = app_recording_exit(dir, real.clone());
+    let state = app.window.state::<AppState>();
+
+    // Leaving practice.
+    let folder = practise(&app);
+    let status = invoke(&app, "vault_leave_practice", json!({})).unwrap();
+    assert_eq!(status["practice"], false);
+    assert!(!folder.exists(), "left: {}", folder.display());
+
+    // Practising twice: the first folder goes when the second is made.
+    let first = practise(&app);
+    let second = practise(&app);
+    assert!(!first.exists() && second.exists());
+
+    // Quick exit: locked, removed, and the process ends.
+    let pending =
+        json!({ "form": "new", "draft": { "form": { "description": "practice words" } } });
+    invoke(&app, "vault_quick_exit", json!({ "pending": pending })).unwrap();
+    assert!(!second.exists(), "quick exit: {}", second.display());
+    assert_eq!(*exits.lock().unwrap(), vec![0], "the process was ended");
+    assert!(!state.is_practice());
+    assert_eq!(state.path(), real, "back to the real diary's place");
+
+    // The app ending any other way (the window closed, the event loop done).
+    let third = practise(&app);
+    crate::on_exit(&state);
+    assert!(!third.exists(), "exit: {}", third.display());
+    assert!(!real.exists(), "the real diary was never touched");
+}
+
+#[test]
+fn quick_exit_saves_the_draft_sealed_locks_and_ends_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diary.daybook");
+    let options = CreateOptions {
+        scrypt_log_n: Some(10),
+        ..Default::default()
+    };
+    let (vault, _code) =
+        Vault::create(&path, SecretString::from(PASSPHRASE.to_string()), options).unwrap();
+    drop(vault);
+    let (app, exits) = app_recording_exit(dir, path.clone());
+    unlock(&app);
+    let pending =
+        json!({ "form": "new", "draft": { "form": { "description": "he was at the door" } } });
+    invoke(&app, "vault_quick_exit", json!({ "pending": pending })).unwrap();
+    assert_eq!(*exits.lock().unwrap(), vec![0]);
+    assert!(!app.window.state::<AppState>().is_unlocked());
+    let sealed = std::fs::read(&path).unwrap();
+    assert!(
+        !sealed.windows(10).any(|w| w == b"he was at "),
+        "the draft is not readable in the file"
+    );
+    unlock(&app);
+    let draft = invoke(&app, "draft_load", json!({ "form": "new" })).unwrap();
+    assert_eq!(draft["form"]["description"], "he was at the door");
 }
 
 #[test]

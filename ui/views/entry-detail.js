@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, field, formatInstant, message, setMessage } from '../dom.js';
+import { add, h, field, fileName, formatInstant, message, setMessage } from '../dom.js';
 import { evidencePanel, exhibitList } from './evidence.js';
 
 export async function render(root, ctx, params = {}) {
@@ -40,7 +40,7 @@ export async function render(root, ctx, params = {}) {
 
   const exhibits = exhibitList(detail.exhibits, {
     onSaveCopy: async (x) => {
-      try { setMessage(msg, 'ok', T.savedCopy(await api.evidence_save_original(x.mark))); }
+      try { setMessage(msg, 'ok', T.savedCopy(fileName(await api.evidence_save_original(x.mark)))); }
       catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(msg, 'error', err.message); }
     },
   });

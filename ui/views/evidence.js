@@ -5,7 +5,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { h, clear, field, formatBytes, message, setMessage } from '../dom.js';
+import { h, clear, field, fileName, formatBytes, message, setMessage } from '../dom.js';
 
 /** Turns an EXIF-style capture time into the form's date and time. */
 export function captureToForm(capture) {
@@ -43,11 +43,11 @@ export function evidencePanel({ entry = null, onUseTime, onAttached }) {
     for (const f of staged) {
       const offered = captureToForm(f.capture_time);
       list.append(h('li', { class: 'exhibit' },
-        h('p', { class: 'name' }, f.name),
+        h('p', { class: 'name' }, fileName(f.name)),
         h('p', { class: 'hint' }, formatBytes(f.size)),
         offered ? h('p', { class: 'hint' }, T.takenAt(offered.date, offered.time)) : null,
         offered && onUseTime ? h('button', { type: 'button', class: 'use-time', onclick: () => onUseTime(offered) }, T.useTime) : null,
-        h('button', { type: 'button', class: 'link', onclick: () => remove(f) }, T.remove(f.name))));
+        h('button', { type: 'button', class: 'link', onclick: () => remove(f) }, T.remove(fileName(f.name)))));
     }
     list.hidden = staged.length === 0;
   }
@@ -75,7 +75,7 @@ export function evidencePanel({ entry = null, onUseTime, onAttached }) {
     running = job;
     addButton.disabled = true;
     cancelButton.disabled = false;
-    barName.textContent = T.attaching(f.name);
+    barName.textContent = T.attaching(fileName(f.name));
     bar.max = Math.max(1, f.size); bar.value = 0;
     barDone.textContent = T.attachProgress(formatBytes(0), formatBytes(f.size));
     const reveal = setTimeout(() => {
@@ -112,15 +112,15 @@ export function evidencePanel({ entry = null, onUseTime, onAttached }) {
     while (staged.length) {
       const f = staged.shift();
       if (stopped) {
-        skipped.push(f.name);
+        skipped.push(fileName(f.name));
         api.evidence_unstage(f.token).catch(() => {});
         continue;
       }
       try {
         done.push(await attachOne(number, f));
       } catch (err) {
-        if (err.kind === 'cancelled') stopped = f.name;
-        else failed.push(T.attachFailed(f.name, err.message));
+        if (err.kind === 'cancelled') stopped = fileName(f.name);
+        else failed.push(T.attachFailed(fileName(f.name), err.message));
       }
     }
     busy = false;
@@ -206,11 +206,11 @@ export function exhibitList(exhibits, { onSaveCopy } = {}) {
   const urls = [];
   const ul = h('ul', { class: 'exhibits', id: 'exhibits' });
   for (const x of exhibits) {
-    const img = h('img', { alt: `Exhibit ${x.mark}, ${x.original_name}`, hidden: true });
+    const img = h('img', { alt: `Exhibit ${x.mark}, ${fileName(x.original_name)}`, hidden: true });
     const li = h('li', { class: 'exhibit', 'data-mark': x.mark },
       img,
       h('p', { class: 'mark' }, x.mark),
-      h('p', { class: 'name' }, x.original_name),
+      h('p', { class: 'name' }, fileName(x.original_name)),
       h('p', { class: 'hint' }, `${formatBytes(x.size)}${x.erased_at ? ' · erased' : ''}`),
       onSaveCopy && !x.erased_at ? h('button', { type: 'button', class: 'link', onclick: () => onSaveCopy(x) }, S.detail.saveCopy(x.mark)) : null);
     ul.append(li);

@@ -5,7 +5,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, field, checkbox, message, setMessage } from '../dom.js';
+import { add, h, field, fileName, checkbox, message, setMessage } from '../dom.js';
 import { isoDay } from './timeline.js';
 
 /** Whether `text` is a day that exists (`31/13/2026` has the shape but is not one). */
@@ -74,7 +74,7 @@ export function render(root) {
           bar.max = Math.max(1, step.total); bar.value = step.done; stage.textContent = T.progress(step.stage, step.done, step.total);
         });
         bar.value = bar.max;
-        setMessage(msg, 'ok', T.done(done.path));
+        setMessage(msg, 'ok', T.done(fileName(done.path)));
       } catch (err) {
         bar.hidden = true;
         if (err.kind === 'dialog_cancelled') setMessage(msg, 'ok', '');

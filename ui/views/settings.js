@@ -13,7 +13,7 @@ export async function render(root, ctx) {
   const initials = field({ label: T.initials, hint: T.initialsHint, name: 'initials', value: s.initials, attrs: { maxlength: 4, autocomplete: 'off' } });
   const keeper = field({ label: T.keeper, hint: T.optional, name: 'keeper', value: s.keeper_name });
   const responsible = field({ label: T.responsible, hint: T.optional, name: 'responsible', value: s.responsible_name });
-  const autoLock = field({ label: T.autoLock, name: 'auto-lock', type: 'number', value: String(s.auto_lock_minutes), attrs: { min: 1, max: 120 } });
+  const autoLock = field({ label: T.autoLock, hint: T.autoLockHint, name: 'auto-lock', type: 'number', value: String(s.auto_lock_minutes), attrs: { min: 1, max: 1440 } });
   const backupDir = field({ label: T.backupDir, hint: T.backupHint, name: 'backup-dir', value: s.backup_dir || '', attrs: { readonly: true, placeholder: T.noBackup } });
   const keep = field({ label: T.backupsToKeep, name: 'keep', type: 'number', value: String(s.backups_to_keep), attrs: { min: 1, max: 100 } });
   const key = field({ label: T.quickExitKey, name: 'quick-exit-key', as: 'select', value: s.quick_exit_key,
@@ -21,23 +21,38 @@ export async function render(root, ctx) {
 
   const form = h('form', { class: 'card', novalidate: true, id: 'settings-form' },
     initials.wrap, keeper.wrap, responsible.wrap, autoLock.wrap, backupDir.wrap,
-    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'choose-backup', onclick: async () => {
-      try { backupDir.control.value = await api.settings_pick_backup_dir(); } catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(msg, 'error', err.message); }
-    } }, T.chooseFolder)),
+    // The folder is chosen in the shell's own dialog and kept there at once: the
+    // page never names a folder itself.
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'choose-backup', onclick: async () => {
+        try {
+          const saved = await api.settings_pick_backup_dir();
+          backupDir.control.value = saved.backup_dir || '';
+          ctx.settings = saved;
+          setMessage(msg, 'ok', T.backupChosen);
+        } catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(msg, 'error', err.message); }
+      } }, T.chooseFolder),
+      h('button', { type: 'button', id: 'forget-backup', onclick: async () => {
+        try {
+          const saved = await api.settings_forget_backup_dir();
+          backupDir.control.value = '';
+          ctx.settings = saved;
+          setMessage(msg, 'ok', T.backupForgotten);
+        } catch (err) { setMessage(msg, 'error', err.message || S.errors.generic); }
+      } }, T.forgetFolder)),
     keep.wrap, key.wrap, msg,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, T.save)));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
       const saved = await api.settings_save({
-        ...s,
         initials: initials.control.value.trim(),
         keeper_name: keeper.control.value,
         responsible_name: responsible.control.value,
         auto_lock_minutes: Number(autoLock.control.value),
-        backup_dir: backupDir.control.value || null,
         backups_to_keep: Number(keep.control.value),
         quick_exit_key: key.control.value,
+        zone: s.zone,
       });
       ctx.settings = saved;
       ctx.setQuickExitKey?.(saved.quick_exit_key);

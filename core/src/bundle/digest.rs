@@ -20,6 +20,8 @@ pub enum CopyError {
     Read(std::io::Error),
     /// The destination could not be written.
     Write(std::io::Error),
+    /// The caller asked to stop (see `cancel`).
+    Cancelled,
 }
 
 /// SHA-256 of `bytes` as lowercase hex.
@@ -68,6 +70,9 @@ fn copy_exact_into(
     let mut buf = vec![0u8; CHUNK_BYTES];
     let mut copied = 0u64;
     while copied < size {
+        if super::cancel::requested() {
+            return Err(CopyError::Cancelled);
+        }
         let want = usize::try_from(size - copied).map_or(CHUNK_BYTES, |r| r.min(CHUNK_BYTES));
         let n = read_some(reader, &mut buf[..want])?;
         if n == 0 {

@@ -142,6 +142,7 @@ impl<W: Write> Writer<W> {
             )),
             CopyError::Read(e) => Error::Bundle(format!("{} could not be read: {e}", shown(path))),
             CopyError::Write(e) => Error::Io(e),
+            CopyError::Cancelled => Error::Cancelled,
         })?;
         self.out
             .write_all(&[0u8; archive::BLOCK_BYTES][..padding(size)])?;
@@ -384,7 +385,8 @@ impl Extraction {
     fn prepare(target: &Path) -> Result<Self> {
         let created_dir = match fs::symlink_metadata(target) {
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                fs::create_dir(target).map_err(|e| Error::file(target, e))?;
+                // Owner-only: what is extracted is not encrypted.
+                crate::outfile::create_private_dir(target).map_err(|e| Error::file(target, e))?;
                 true
             }
             Err(e) => return Err(Error::file(target, e)),
@@ -417,11 +419,14 @@ impl Extraction {
         let path = self
             .dir
             .join(format!(".daybook-partial-{}", self.temps.len()));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| Error::file(&path, e))?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(crate::outfile::PRIVATE_FILE_MODE);
+        }
+        let file = options.open(&path).map_err(|e| Error::file(&path, e))?;
         self.temps.push(path.clone());
         Ok((path, file))
     }
@@ -431,7 +436,7 @@ impl Extraction {
             return Ok(dir.clone());
         }
         let dir = self.dir.join(EVIDENCE_DIR);
-        fs::create_dir(&dir).map_err(|e| Error::file(&dir, e))?;
+        crate::outfile::create_private_dir(&dir).map_err(|e| Error::file(&dir, e))?;
         self.evidence_dir = Some(dir.clone());
         let real = fs::canonicalize(&dir).map_err(|e| Error::file(&dir, e))?;
         if real.parent() != Some(self.dir.as_path()) {

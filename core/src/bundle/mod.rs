@@ -27,6 +27,7 @@
 //! ```
 
 pub mod archive;
+pub mod cancel;
 pub mod csv;
 pub mod digest;
 pub mod handover;

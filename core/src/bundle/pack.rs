@@ -71,17 +71,20 @@ impl Drop for Written {
 impl Written {
     fn create(&mut self, name: &str) -> Result<(PathBuf, File)> {
         let path = self.dir.join(name);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| match e.kind() {
-                ErrorKind::AlreadyExists => Error::Bundle(format!(
-                    "two exhibits would have the same file name in the pack, '{}'",
-                    name.escape_debug()
-                )),
-                _ => Error::file(&path, e),
-            })?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(crate::outfile::PRIVATE_FILE_MODE);
+        }
+        let file = options.open(&path).map_err(|e| match e.kind() {
+            ErrorKind::AlreadyExists => Error::Bundle(format!(
+                "two exhibits would have the same file name in the pack, '{}'",
+                name.escape_debug()
+            )),
+            _ => Error::file(&path, e),
+        })?;
         self.files.push(path.clone());
         Ok((path, file))
     }
@@ -97,7 +100,11 @@ impl Written {
 fn prepare(dir: &Path) -> Result<Written> {
     let created_dir = match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            fs::create_dir_all(dir).map_err(|e| Error::file(dir, e))?;
+            if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(parent).map_err(|e| Error::file(dir, e))?;
+            }
+            // Only its owner may look inside: the files are not encrypted.
+            crate::outfile::create_private_dir(dir).map_err(|e| Error::file(dir, e))?;
             true
         }
         Err(e) => return Err(Error::file(dir, e)),
@@ -174,6 +181,7 @@ pub fn write<'r>(
                 exhibit.mark
             )),
             CopyError::Write(e) => Error::file(&path, e),
+            CopyError::Cancelled => Error::Cancelled,
         })?;
         if sha256 != exhibit.sha256 {
             return Err(Error::Bundle(format!(

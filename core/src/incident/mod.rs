@@ -7,7 +7,10 @@
 
 mod when;
 
-pub use when::{display_instant, local_zone, Occurred, TimeError, ACCEPTED_FORMS};
+pub use when::{
+    check_year, display_instant, local_zone, Occurred, TimeError, ACCEPTED_FORMS, YEAR_MAX,
+    YEAR_MIN,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -410,11 +413,14 @@ impl Incident {
         }
         if !self.police.date.trim().is_empty() {
             let date = self.police.date.trim();
-            if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
-                return Err(Error::InvalidField {
-                    field: "police date".into(),
-                    message: format!("'{date}' is not a date; write it as YYYY-MM-DD"),
-                });
+            match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+                Ok(day) => check_year("police date", day)?,
+                Err(_) => {
+                    return Err(Error::InvalidField {
+                        field: "police date".into(),
+                        message: format!("'{date}' is not a date; write it as YYYY-MM-DD"),
+                    })
+                }
             }
             self.police.date = date.to_string();
         }
@@ -436,5 +442,22 @@ impl Incident {
         self.tags.retain(|t| !t.is_empty());
         self.tags.dedup();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_a_police_date_outside_1900_to_2200_is_refused() {
+        let when = Occurred::parse("2026-11-01 20:15", None, false, "Europe/London").unwrap();
+        let mut incident = Incident::new(when, "He was outside.");
+        incident.police.date = "2026-11-02".into();
+        incident.validate().unwrap();
+        incident.police.date = "3026-11-02".into();
+        let err = incident.validate().unwrap_err();
+        assert_eq!(err.field(), Some("police date"));
+        assert!(err.to_string().contains("1900 to 2200"), "{err}");
     }
 }

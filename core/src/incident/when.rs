@@ -17,6 +17,28 @@ use crate::error::{Error, Result};
 pub const ACCEPTED_FORMS: &str = "2026-11-01 20:15, 2026-11-01T20:15, 01/11/2026 20:15, \
      2026-11-01 (a day, time unknown), or 2026-11-01T20:15+00:00 (with an offset)";
 
+/// The earliest year a date may have.
+pub const YEAR_MIN: i32 = 1900;
+/// The latest year a date may have.
+pub const YEAR_MAX: i32 = 2200;
+
+/// Refuses a day outside [`YEAR_MIN`]..=[`YEAR_MAX`]: a typing slip (`20266`, `0226`)
+/// rather than a real date, and a year the report and other tools may not handle.
+pub fn check_year(field: &str, day: NaiveDate) -> Result<()> {
+    use chrono::Datelike;
+    if (YEAR_MIN..=YEAR_MAX).contains(&day.year()) {
+        return Ok(());
+    }
+    Err(Error::InvalidField {
+        field: field.into(),
+        message: format!(
+            "the year {} is outside the years Daybook accepts ({YEAR_MIN} to {YEAR_MAX}); \
+             please check the date",
+            day.year()
+        ),
+    })
+}
+
 /// Why a time could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeError {
@@ -168,9 +190,14 @@ impl Occurred {
         Ok(occurred)
     }
 
-    /// Checks the zone is known and the range runs forwards.
+    /// Checks the zone is known, the years are within [`YEAR_MIN`]..=[`YEAR_MAX`]
+    /// and the range runs forwards.
     pub fn validate(&self) -> Result<()> {
-        zone(&self.zone)?;
+        let tz = zone(&self.zone)?;
+        check_year("occurred", self.start.with_timezone(&tz).date_naive())?;
+        if let Some(end) = self.end {
+            check_year("until", end.with_timezone(&tz).date_naive())?;
+        }
         if let Some(end) = self.end {
             if end < self.start {
                 return Err(Error::InvalidField {
@@ -298,5 +325,23 @@ mod tests {
     #[test]
     fn unknown_zone_is_refused() {
         assert!(Occurred::parse("2026-11-01 20:15", None, false, "Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn fail_years_outside_1900_to_2200_are_refused_with_the_field_named() {
+        for (start, end, field) in [
+            ("1899-12-31 23:59", None, "occurred"),
+            ("0226-11-01", None, "occurred"),
+            ("2201-01-01 00:00", None, "occurred"),
+            ("31/12/9999 12:00", None, "occurred"),
+            ("2026-11-01 20:15", Some("2260-11-01 21:00"), "until"),
+        ] {
+            let err = Occurred::parse(start, end, false, "Europe/London").unwrap_err();
+            assert_eq!(err.field(), Some(field), "{start}");
+            assert!(err.to_string().contains("1900 to 2200"), "{err}");
+        }
+        for start in ["1900-01-01 00:00", "2200-12-31 23:59", "01/01/1900"] {
+            Occurred::parse(start, None, false, "Europe/London").unwrap();
+        }
     }
 }

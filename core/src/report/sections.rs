@@ -1115,7 +1115,7 @@ fn exhibit_block(
     add(
         l,
         &mut lines,
-        &format!("Original file: {}", x.original_name),
+        &format!("Original file: {}", crate::escape::name(&x.original_name)),
         Style::regular(SMALL),
         INK,
     );
@@ -1259,7 +1259,7 @@ fn exhibits_index(l: &mut Layout, sel: &Selection<'_>) {
             vec![
                 bold_cell(x.mark.clone()),
                 cell(x.entry_number.to_string()),
-                cell(x.original_name.clone()),
+                cell(crate::escape::name(&x.original_name)),
                 cell(kind),
                 cell(size),
                 cell(format::minute(x.added_at, sel.tz)),

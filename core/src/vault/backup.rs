@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{meta, Vault};
 use crate::error::{Error, Result};
+use crate::outfile::{self, Existing};
 use crate::record::{self, Place};
 use crate::SecretString;
 
@@ -47,11 +48,38 @@ fn last_backup_place() -> Place<'static> {
     }
 }
 
+/// An automatic backup that is due. Deciding needs the key (the settings and the
+/// last backup's fingerprint are sealed); taking it does not (it copies the sealed
+/// file), so the desktop app decides while the diary is unlocked, locks, and only
+/// then copies: see [`Vault::auto_backup_due`] and [`Vault::take_backup`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueBackup {
+    dir: PathBuf,
+    keep: usize,
+    fingerprint: String,
+}
+
+impl DueBackup {
+    /// The folder the backup goes into.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
 impl Vault {
     /// Makes an automatic backup into the settings' backup folder when the diary
     /// changed since the last one, and keeps only the newest few. Returns the new
     /// backup's path, if one was made.
     pub fn auto_backup(&mut self) -> Result<Option<PathBuf>> {
+        match self.auto_backup_due()? {
+            Some(due) => self.take_backup(due).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether an automatic backup is due: a backup folder is set and the diary
+    /// changed since the last one. Needs the diary unlocked.
+    pub fn auto_backup_due(&mut self) -> Result<Option<DueBackup>> {
         let settings = self.settings()?;
         let Some(dir) = settings.backup_dir.clone() else {
             return Ok(None);
@@ -65,6 +93,22 @@ impl Vault {
                 }
             }
         }
+        Ok(Some(DueBackup {
+            dir,
+            keep: settings.backups_to_keep.max(1) as usize,
+            fingerprint,
+        }))
+    }
+
+    /// Takes a backup decided by [`Vault::auto_backup_due`]: a copy of the sealed
+    /// file, owner-only, then notes it (sealed to the diary's public key). Needs no
+    /// key, so it works on a locked diary.
+    pub fn take_backup(&mut self, due: DueBackup) -> Result<PathBuf> {
+        let DueBackup {
+            dir,
+            keep,
+            fingerprint,
+        } = due;
         if !dir.is_dir() {
             return Err(Error::file(
                 &dir,
@@ -72,7 +116,7 @@ impl Vault {
             ));
         }
         let out = unused_timed(|t| dir.join(format!("{AUTO_PREFIX}{t}{AUTO_SUFFIX}")));
-        self.backup(&out)?;
+        outfile::write_private(&out, self.path(), Existing::Refuse, |p| self.backup(p))?;
         let sealed = record::seal(
             self.keys()?,
             last_backup_place(),
@@ -80,8 +124,8 @@ impl Vault {
         )?;
         self.store
             .write(|tx| meta::put(tx, "last_backup", &sealed))?;
-        prune(&dir, settings.backups_to_keep.max(1) as usize);
-        Ok(Some(out))
+        prune(&dir, keep);
+        Ok(out)
     }
 
     /// Replaces the diary at `vault_path` with `backup`, after checking that

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use daybook_core::evidence::{media_type, metadata, Exhibit, Progress};
+use daybook_core::outfile::{self, Existing};
 use serde::Serialize;
 use tauri::ipc::{Channel, InvokeBody, Request, Response};
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -215,7 +216,14 @@ pub async fn evidence_save_original<R: Runtime>(
         .find(|e| e.mark == mark)
         .ok_or_else(|| UiError::new("no_such_exhibit", format!("there is no exhibit {mark}")))?;
     let out = dialogs::save_file(&app, "Save a copy of the original", &exhibit.original_name)?;
-    state.with_vault(|v| v.export_original(&mark, &out))?;
+    // Never over the diary; owner-only from the first byte. The dialog has asked
+    // before replacing a file.
+    let diary = state.path();
+    state.with_vault(|v| {
+        outfile::write_private(&out, &diary, Existing::Replace, |p| {
+            v.export_original(&mark, p)
+        })
+    })?;
     Ok(out.display().to_string())
 }
 

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::dialogs;
+use daybook_core::bundle;
+use daybook_core::outfile::{self, Existing};
 use daybook_core::report::{self, Progress};
 use daybook_core::vault::{HandoverKey, HandoverOptions};
 use daybook_core::SecretString;
@@ -46,7 +49,9 @@ pub struct Step {
     pub stage: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The export form. Its `Debug` leaves out the handover passphrase, so a log line
+/// or a panic message can never carry it.
+#[derive(Clone, Deserialize)]
 #[serde(default)]
 pub struct ExportOptions {
     /// First day to include, `DD/MM/YYYY` (or `YYYY-MM-DD`); empty for no limit.
@@ -76,16 +81,30 @@ impl Default for ExportOptions {
     }
 }
 
+impl std::fmt::Debug for ExportOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportOptions")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("include_withdrawn", &self.include_withdrawn)
+            .field("redact_witnesses", &self.redact_witnesses)
+            .field("include_pictures", &self.include_pictures)
+            .field("handover_passphrase", &"[hidden]")
+            .finish()
+    }
+}
+
 /// A day from the form: `DD/MM/YYYY` or `YYYY-MM-DD`; empty is no limit.
 fn day(field: &str, text: &str) -> CmdResult<Option<NaiveDate>> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+    let day = NaiveDate::parse_from_str(text, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .map(Some)
-        .map_err(|_| UiError::invalid(field, "please write the date like 01/09/2026"))
+        .map_err(|_| UiError::invalid(field, "please write the date like 01/09/2026"))?;
+    daybook_core::incident::check_year(field, day)?;
+    Ok(Some(day))
 }
 
 /// The date range, checked: both readable, and `from` not after `to`.
@@ -182,7 +201,23 @@ impl Progress for ChannelProgress<'_> {
     }
 }
 
+/// Runs the export with `cancel` checked between entries and exhibits (the core's
+/// `Progress`) and between chunks of each original (`bundle::cancel`), so locking
+/// stops it at once.
 fn run(
+    state: &AppState,
+    kind: ExportKind,
+    out: &Path,
+    options: &ExportOptions,
+    channel: &Channel<Step>,
+    cancel: &Arc<AtomicBool>,
+) -> CmdResult<()> {
+    bundle::cancel::scope(cancel.clone(), || {
+        run_export(state, kind, out, options, channel, cancel)
+    })
+}
+
+fn run_export(
     state: &AppState,
     kind: ExportKind,
     out: &Path,
@@ -201,7 +236,12 @@ fn run(
                 redact_witnesses: options.redact_witnesses,
                 thumbnails: options.include_pictures,
             };
-            state.with_vault(|v| v.write_report(out, &report_options, &progress).map(|_| ()))
+            let diary = state.path();
+            state.with_vault(|v| {
+                outfile::write_private(out, &diary, Existing::Replace, |p| {
+                    v.write_report(p, &report_options, &progress).map(|_| ())
+                })
+            })
         }
         ExportKind::Handover => {
             if options.handover_passphrase.chars().count() < 8 {
@@ -219,7 +259,12 @@ fn run(
                     options.handover_passphrase.clone(),
                 )),
             };
-            state.with_vault(|v| v.write_handover(out, &handover, &progress).map(|_| ()))
+            let diary = state.path();
+            state.with_vault(|v| {
+                outfile::write_private(out, &diary, Existing::Replace, |p| {
+                    v.write_handover(p, &handover, &progress).map(|_| ())
+                })
+            })
         }
         ExportKind::EvidencePack => {
             // The pack is a folder of originals; the core has no progress for it yet.
@@ -228,6 +273,7 @@ fn run(
                 total: 1,
                 stage: "files".into(),
             });
+            outfile::check_not_vault(out, &state.path())?;
             state.with_vault(|v| v.write_evidence_pack(out, from, to).map(|_| ()))?;
             let _ = channel.send(Step {
                 done: 1,
@@ -270,6 +316,26 @@ mod tests {
         assert_eq!(err.field.as_deref(), Some("to"));
         let err = range(&dates("02/09/2026", "01/09/2026")).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("to"));
+    }
+
+    #[test]
+    fn fail_a_year_outside_1900_to_2200_is_refused() {
+        for (from, to, field) in [("01/09/1899", "", "from"), ("", "2201-01-01", "to")] {
+            let err = range(&dates(from, to)).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some(field));
+            assert!(err.message.contains("1900 to 2200"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn fail_debug_output_never_shows_the_handover_passphrase() {
+        let options = ExportOptions {
+            handover_passphrase: "purple otter lamp 1987".into(),
+            ..Default::default()
+        };
+        let shown = format!("{options:?} {options:#?}");
+        assert!(!shown.contains("purple otter"), "{shown}");
+        assert!(shown.contains("[hidden]"), "{shown}");
     }
 
     #[test]

@@ -1,17 +1,36 @@
 //! Settings kept inside the diary (sealed like everything else).
+//!
+//! The webview never names a folder: the backup folder is set only through the
+//! native folder dialog the shell opens (`settings_pick_backup_dir`), and
+//! `settings_save` takes every other setting but refuses a `backup_dir`.
 
 use std::sync::atomic::Ordering;
 
 use daybook_core::settings::Settings;
+use serde::Deserialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::dialogs;
 use crate::error::{CmdResult, UiError};
 use crate::state::AppState;
 
-/// Shortest and longest auto-lock time offered, in minutes.
+/// Shortest and longest auto-lock time, in minutes (the core checks the same).
 pub const AUTO_LOCK_MIN_MINUTES: u32 = 1;
-pub const AUTO_LOCK_MAX_MINUTES: u32 = 120;
+pub const AUTO_LOCK_MAX_MINUTES: u32 = 24 * 60;
+
+/// The settings the settings form may change: everything but the backup folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsForm {
+    pub initials: String,
+    pub keeper_name: String,
+    pub responsible_name: String,
+    pub auto_lock_minutes: u32,
+    pub backups_to_keep: u32,
+    pub quick_exit_key: String,
+    #[serde(default)]
+    pub zone: Option<String>,
+}
 
 #[tauri::command]
 pub async fn settings_get(state: State<'_, AppState>) -> CmdResult<Settings> {
@@ -19,24 +38,61 @@ pub async fn settings_get(state: State<'_, AppState>) -> CmdResult<Settings> {
 }
 
 #[tauri::command]
-pub async fn settings_save(state: State<'_, AppState>, settings: Settings) -> CmdResult<Settings> {
+pub async fn settings_save(
+    state: State<'_, AppState>,
+    settings: SettingsForm,
+) -> CmdResult<Settings> {
     if !(AUTO_LOCK_MIN_MINUTES..=AUTO_LOCK_MAX_MINUTES).contains(&settings.auto_lock_minutes) {
         return Err(UiError::invalid(
             "auto_lock_minutes",
             format!("choose between {AUTO_LOCK_MIN_MINUTES} and {AUTO_LOCK_MAX_MINUTES} minutes"),
         ));
     }
-    state.with_vault(|v| v.save_settings(&settings))?;
+    let saved = state.with_vault(|v| {
+        let mut s = v.settings()?;
+        s.initials = settings.initials;
+        s.keeper_name = settings.keeper_name;
+        s.responsible_name = settings.responsible_name;
+        s.auto_lock_minutes = settings.auto_lock_minutes;
+        s.backups_to_keep = settings.backups_to_keep;
+        s.quick_exit_key = settings.quick_exit_key;
+        if let Some(zone) = settings.zone {
+            s.zone = zone;
+        }
+        v.save_settings(&s)?;
+        v.settings()
+    })?;
     state
         .auto_lock_minutes
-        .store(settings.auto_lock_minutes, Ordering::SeqCst);
-    state.with_vault(|v| v.settings())
+        .store(saved.auto_lock_minutes, Ordering::SeqCst);
+    Ok(saved)
 }
 
-/// Asks for the backup folder; returns it for the settings form.
+/// Asks for the backup folder with the native dialog and keeps it in the settings.
 #[tauri::command]
-pub async fn settings_pick_backup_dir<R: Runtime>(app: AppHandle<R>) -> CmdResult<String> {
-    Ok(dialogs::pick_folder(&app, "Choose a folder for backups")?
-        .display()
-        .to_string())
+pub async fn settings_pick_backup_dir<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<Settings> {
+    if !state.is_unlocked() {
+        return Err(daybook_core::Error::Locked.into());
+    }
+    let dir = dialogs::pick_folder(&app, "Choose a folder for backups")?;
+    state.with_vault(|v| {
+        let mut s = v.settings()?;
+        s.backup_dir = Some(dir);
+        v.save_settings(&s)?;
+        v.settings()
+    })
+}
+
+/// Stops automatic backups (the backups already made are left where they are).
+#[tauri::command]
+pub async fn settings_forget_backup_dir(state: State<'_, AppState>) -> CmdResult<Settings> {
+    state.with_vault(|v| {
+        let mut s = v.settings()?;
+        s.backup_dir = None;
+        v.save_settings(&s)?;
+        v.settings()
+    })
 }

@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 
 use super::secret;
 use crate::error::{CmdResult, UiError};
+use crate::practice;
 use crate::state::{lock, AppState, Place};
 
 #[derive(Serialize)]
@@ -68,29 +69,38 @@ pub async fn vault_create(state: State<'_, AppState>, passphrase: String) -> Cmd
 }
 
 /// Opens a practice diary, full of made-up entries, in a temporary folder that is
-/// removed when the app closes. Its passphrase is `practice`.
+/// removed on every way out (see `practice.rs`). Its passphrase is `practice`.
 #[tauri::command]
 pub async fn vault_practice(state: State<'_, AppState>) -> CmdResult<Status> {
-    let dir = tempfile::Builder::new()
-        .prefix("daybook-practice-")
-        .tempdir()
-        .map_err(|e| UiError::new("io", e.to_string()))?;
+    // The real diary is locked first; a practice diary already open is removed.
+    state.lock_now();
+    state.end_practice();
+    *lock(&state.vault) = None;
+    let dir = practice::create().map_err(|e| UiError::new("io", e.to_string()))?;
     let path = dir.path().join("practice.daybook");
     let options = CreateOptions {
         scrypt_log_n: Some(12),
         ..Default::default()
     };
-    let (mut vault, _code) = Vault::create(&path, secret("practice".into()), options)?;
-    for incident in sample_incidents()? {
-        vault.add(incident)?;
-    }
-    let mut place = lock(&state.place);
-    *lock(&state.vault) = Some(vault);
-    *place = Place {
+    let made = (|| {
+        let (mut vault, _code) = Vault::create(&path, secret("practice".into()), options)?;
+        for incident in sample_incidents()? {
+            vault.add(incident)?;
+        }
+        Ok::<_, UiError>(vault)
+    })();
+    let vault = match made {
+        Ok(vault) => vault,
+        Err(e) => {
+            practice::remove(dir);
+            return Err(e);
+        }
+    };
+    *lock(&state.place) = Place {
         path,
         practice: Some(dir),
     };
-    drop(place);
+    *lock(&state.vault) = Some(vault);
     Ok(status(&state))
 }
 
@@ -98,11 +108,8 @@ pub async fn vault_practice(state: State<'_, AppState>) -> CmdResult<Status> {
 #[tauri::command]
 pub async fn vault_leave_practice(state: State<'_, AppState>) -> CmdResult<Status> {
     state.lock_now();
+    state.end_practice();
     *lock(&state.vault) = None;
-    *lock(&state.place) = Place {
-        path: crate::vault_path(),
-        practice: None,
-    };
     Ok(status(&state))
 }
 
@@ -155,7 +162,8 @@ pub async fn vault_info(state: State<'_, AppState>) -> CmdResult<InfoView> {
     })
 }
 
-/// Quick exit: hide the window at once, keep the draft, lock, and close the app.
+/// Quick exit: hide the window at once, keep the draft (sealed), lock, delete the
+/// practice diary if that is what is open, and end the process.
 #[tauri::command]
 pub async fn vault_quick_exit<R: Runtime>(
     app: AppHandle<R>,
@@ -173,9 +181,7 @@ pub async fn vault_quick_exit<R: Runtime>(
             let _ = state.with_vault(|v| v.draft_save(&p.form, &p.draft));
         }
     }
-    state.lock_now();
-    *lock(&state.vault) = None;
-    app.exit(0);
+    state.quit();
     Ok(())
 }
 
