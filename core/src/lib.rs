@@ -25,6 +25,7 @@ pub mod crypto;
 pub mod entry;
 pub mod error;
 pub mod evidence;
+pub mod import;
 pub mod incident;
 pub mod pipe;
 pub mod record;
