@@ -64,6 +64,14 @@ pub enum Error {
     /// Input or output failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// An export from a phone (WhatsApp chat, SMS backup, call log) cannot be read:
+    /// damaged, cut short, in another encoding, unsafe, or ambiguous without a choice.
+    #[error("{}", crate::import::describe(.format, .position, .reason))]
+    Import {
+        format: Option<crate::import::Format>,
+        position: Option<crate::import::Position>,
+        reason: String,
+    },
 }
 
 impl Error {
@@ -89,6 +97,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Crypto(_) => "crypto",
             Error::Io(_) => "io",
+            Error::Import { .. } => "import",
         }
     }
 

@@ -26,6 +26,7 @@ pub mod entry;
 pub mod error;
 pub mod escape;
 pub mod evidence;
+pub mod import;
 pub mod incident;
 pub mod outfile;
 pub mod record;
