@@ -54,6 +54,9 @@ export const entry_amend = (number, form) => call('entry_amend', { number, form 
 export const entry_withdraw = (number, reason) => call('entry_withdraw', { number, reason });
 export const entry_erase = (number) => call('entry_erase', { number });
 export const entry_quick_note = (text) => call('entry_quick_note', { text });
+export const note_held_list = () => call('note_held_list');
+export const note_keep = (id) => call('note_keep', { id });
+export const note_discard = (id) => call('note_discard', { id });
 export const draft_save = (form, draft) => call('draft_save', { form, draft });
 export const draft_load = (form) => call('draft_load', { form });
 export const draft_discard = (form) => call('draft_discard', { form });

@@ -95,6 +95,13 @@ export const S = {
     withdrawn: 'Withdrawn',
     erased: 'Erased',
     lockedNote: 'Written while locked',
+    held: (n) => n === 1 ? 'One quick note was kept apart' : `${n} quick notes were kept apart`,
+    heldIntro: 'Daybook could not confirm when these were written, so they are not in your entries yet. If you wrote one, you can keep it; it will say that its time could not be confirmed. If you did not write it, discard it.',
+    heldWritten: (when) => when ? `Says it was written ${when}` : 'It cannot be opened',
+    heldWhy: (why) => `Why: ${why}.`,
+    heldKeep: 'Keep as an entry',
+    heldDiscard: 'Discard',
+    heldDiscarded: 'Discarded.',
     badDate: 'Write the date like 01/09/2026.',
   },
 

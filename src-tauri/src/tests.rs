@@ -180,6 +180,69 @@ fn locked_diary_refuses_reading_but_takes_a_quick_note() {
     );
 }
 
+/// Puts a quick note into the locked diary's inbox as someone with the file could:
+/// sealed to the stored public key, claiming to have been written long ago.
+fn forge_backdated_note(app: &App, id: &str, text: &str) {
+    let state = app.window.state::<AppState>();
+    let path = state.path();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let recipient: Vec<u8> = conn
+        .query_row("SELECT value FROM meta WHERE name = 'recipient'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let recipient =
+        daybook_core::crypto::Recipient::parse(std::str::from_utf8(&recipient).unwrap())
+            .unwrap();
+    conn.execute("INSERT INTO entries(id) VALUES (?1)", [id]).unwrap();
+    let number = conn.last_insert_rowid();
+    let note = json!({"v": 1, "table": "inbox", "id": id, "body": {
+        "kind": "created", "entry_id": id, "number": number,
+        "recorded_at": "2024-01-01T09:00:00Z", "written_while_locked": true,
+        "incident": {"occurred": {"start": "2024-01-01T08:00:00Z", "zone": "Europe/London"},
+                     "description": text}}});
+    let sealed = daybook_core::crypto::seal(&recipient, note.to_string().as_bytes()).unwrap();
+    conn.execute(
+        "INSERT INTO inbox(id, entry_number, payload) VALUES (?1, ?2, ?3)",
+        rusqlite::params![id, number, sealed.as_bytes()],
+    )
+    .unwrap();
+}
+
+#[test]
+fn held_quick_notes_are_shown_and_the_person_keeps_or_discards_them() {
+    let app = app_with_diary();
+    unlock(&app);
+    invoke(&app, "entry_add", json!({ "form": form("He was at the gate") })).unwrap();
+    invoke(&app, "vault_lock", json!({})).unwrap();
+    forge_backdated_note(&app, "aa11", "A note from long ago");
+    forge_backdated_note(&app, "bb22", "Another one");
+    unlock(&app);
+    let rows = invoke(&app, "entry_list", json!({})).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "held notes are not entries: {rows}");
+    let held = invoke(&app, "note_held_list", json!({})).unwrap();
+    let held = held.as_array().unwrap();
+    assert_eq!(held.len(), 2, "{held:?}");
+    assert!(held[0]["reason"].as_str().unwrap().contains("before the diary's last change"));
+    assert_eq!(held[0]["written"], "01/01/2024 09:00 UTC");
+    let kept = invoke(&app, "note_keep", json!({ "id": "aa11" })).unwrap();
+    let detail = invoke(&app, "entry_get", json!({ "number": kept })).unwrap();
+    assert_eq!(detail["entry"]["written_while_locked"], true);
+    assert!(detail["entry"]["held"].as_str().is_some(), "{detail}");
+    invoke(&app, "note_discard", json!({ "id": "bb22" })).unwrap();
+    assert_eq!(invoke(&app, "note_held_list", json!({})).unwrap(), json!([]));
+    let err = invoke(&app, "note_discard", json!({ "id": "bb22" })).unwrap_err();
+    assert!(err["kind"].is_string(), "{err}");
+    assert_eq!(
+        invoke(&app, "entry_list", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
 #[test]
 fn draft_survives_lock_and_unlock() {
     let app = app_with_diary();

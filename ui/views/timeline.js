@@ -32,12 +32,37 @@ export async function render(root, ctx) {
   const msg = message('error');
   const list = h('div', { id: 'timeline-list' });
   const more = h('button', { type: 'button', id: 'show-more', hidden: true }, T.more);
+  const held = h('section', { id: 'held-notes', class: 'notice', hidden: true, 'aria-live': 'polite' });
 
   add(root, 
     h('div', { class: 'page-head' }, h('h1', {}, T.title),
       h('button', { type: 'button', class: 'primary', id: 'new-entry', onclick: () => ctx.go('entry-form') }, S.nav.newEntry)),
+    held,
     h('div', { class: 'filters', role: 'search' }, search.wrap, from.wrap, to.wrap, behaviour.wrap),
     count, msg, list, h('div', { class: 'actions' }, more));
+
+  async function showHeld() {
+    let notes = [];
+    try { notes = await api.note_held_list(); } catch { notes = []; }
+    clear(held);
+    held.hidden = notes.length === 0;
+    if (!notes.length) return;
+    const status = message('status');
+    add(held, h('h2', {}, T.held(notes.length)), h('p', {}, T.heldIntro), status,
+      h('ul', { class: 'held-list' }, notes.map((note) => h('li', { 'data-id': note.id },
+        h('p', { class: 'snippet' }, note.description),
+        h('p', { class: 'hint' }, T.heldWritten(note.written), ' ', T.heldWhy(note.reason)),
+        h('div', { class: 'actions' },
+          note.written ? h('button', { type: 'button', class: 'keep-note', onclick: async () => {
+            try { const n = await api.note_keep(note.id); ctx.go('entry-detail', { number: n }); }
+            catch (err) { setMessage(status, 'error', err.message || S.errors.generic); }
+          } }, T.heldKeep) : null,
+          h('button', { type: 'button', class: 'discard-note', onclick: async () => {
+            try { await api.note_discard(note.id); setMessage(status, 'status', T.heldDiscarded); await showHeld(); }
+            catch (err) { setMessage(status, 'error', err.message || S.errors.generic); }
+          } }, T.heldDiscard))))));
+  }
+  await showHeld();
 
   let rows = [];
   try {

@@ -190,6 +190,49 @@ pub async fn entry_quick_note(state: State<'_, AppState>, text: String) -> CmdRe
     state.with_vault(|v| v.add(incident))
 }
 
+/// A quick note that was held apart at unlock: its time or number could not be
+/// confirmed, so it is shown to the person, who keeps or discards it.
+#[derive(Serialize)]
+pub struct HeldNoteView {
+    id: String,
+    number: u64,
+    /// When it says it was written, in words (empty when it cannot be opened).
+    written: String,
+    description: String,
+    reason: String,
+}
+
+/// Quick notes held apart, for the person to decide about.
+#[tauri::command]
+pub async fn note_held_list(state: State<'_, AppState>) -> CmdResult<Vec<HeldNoteView>> {
+    let held = state.with_vault(|v| v.held_notes())?;
+    Ok(held
+        .into_iter()
+        .map(|n| HeldNoteView {
+            id: n.id,
+            number: n.entry_number,
+            written: n
+                .recorded_at
+                .map(|t| t.format("%d/%m/%Y %H:%M UTC").to_string())
+                .unwrap_or_default(),
+            description: n.description.unwrap_or_default(),
+            reason: n.reason,
+        })
+        .collect())
+}
+
+/// Keeps a held note as an entry (marked as written while locked, with why it was held).
+#[tauri::command]
+pub async fn note_keep(state: State<'_, AppState>, id: String) -> CmdResult<u64> {
+    state.with_vault(|v| v.keep_held_note(&id))
+}
+
+/// Discards a held note.
+#[tauri::command]
+pub async fn note_discard(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    state.with_vault(|v| v.discard_held_note(&id))
+}
+
 /// Keeps the half-written form, sealed.
 #[tauri::command]
 pub async fn draft_save(
