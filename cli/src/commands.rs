@@ -3,10 +3,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use daybook_core::entry::Entry;
-use daybook_core::incident::{local_zone, Behaviour};
+use daybook_core::incident::{local_zone, Behaviour, Day};
 use daybook_core::outfile::{self, Existing};
+use daybook_core::select::Filter;
 use daybook_core::vault::{CreateOptions, Vault};
 use daybook_core::{crypto, Error, ExposeSecret, Result};
 use serde_json::json;
@@ -91,18 +91,6 @@ pub fn print_json(value: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
-/// A day from `--from`/`--to`: `YYYY-MM-DD` or `DD/MM/YYYY`, in 1900–2200.
-pub fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
-    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y"))
-        .map_err(|_| Error::InvalidField {
-            field: field.into(),
-            message: format!("'{text}' is not a day; write it as YYYY-MM-DD"),
-        })?;
-    daybook_core::incident::check_year(field, day)?;
-    Ok(day)
-}
-
 fn confirm(question: &str, yes: bool) -> Result<bool> {
     if yes {
         return Ok(true);
@@ -118,48 +106,6 @@ fn confirm(question: &str, yes: bool) -> Result<bool> {
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     Ok(answer.trim().eq_ignore_ascii_case("yes"))
-}
-
-/// Whether an entry matches the list filters.
-fn matches(
-    e: &Entry,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    behaviours: &[Behaviour],
-    search: Option<&str>,
-) -> bool {
-    let Some(i) = &e.incident else {
-        return from.is_none() && to.is_none() && behaviours.is_empty() && search.is_none();
-    };
-    let day = i.occurred.start_local().date_naive();
-    if from.is_some_and(|f| day < f) || to.is_some_and(|t| day > t) {
-        return false;
-    }
-    if !behaviours.is_empty() && !i.behaviours.iter().any(|b| behaviours.contains(b)) {
-        return false;
-    }
-    if let Some(needle) = search {
-        let needle = needle.to_lowercase();
-        let haystack = [
-            &i.description,
-            &i.location,
-            &i.who,
-            &i.witnesses,
-            &i.channel_detail,
-            &i.response,
-            &i.police.reference,
-            &i.impact.notes,
-            &i.impact.daily_life_changes,
-            &i.order_breached,
-        ];
-        if !haystack.iter().any(|h| h.to_lowercase().contains(&needle))
-            && !i.tags.iter().any(|t| t.to_lowercase().contains(&needle))
-            && !e.exhibits.iter().any(|m| m.to_lowercase() == needle)
-        {
-            return false;
-        }
-    }
-    true
 }
 
 pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
@@ -218,8 +164,8 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             search,
             json,
         } => {
-            let from = from.as_deref().map(|d| parse_day("from", d)).transpose()?;
-            let to = to.as_deref().map(|d| parse_day("to", d)).transpose()?;
+            let from = from.as_deref().map(|d| Day::parse("from", d)).transpose()?;
+            let to = to.as_deref().map(|d| Day::parse("to", d)).transpose()?;
             let behaviours = behaviours
                 .iter()
                 .flat_map(|b| b.split(','))
@@ -230,10 +176,21 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 .map(|s| input::read_dash("--search", s))
                 .transpose()?;
             let mut vault = unlock(&cli)?;
+            // The same rule as the app's timeline and every export (`select`).
+            let filter = Filter {
+                from,
+                to,
+                behaviours,
+                include_withdrawn: true,
+                include_erased: true,
+                ..Filter::default()
+            }
+            .with_search(search.as_deref().unwrap_or(""));
+            let zone = vault.settings()?.display_zone();
             let entries: Vec<Entry> = vault
                 .entries()?
                 .into_iter()
-                .filter(|e| matches(e, from, to, &behaviours, search.as_deref()))
+                .filter(|e| filter.matches(e, &zone))
                 .collect();
             if *json {
                 print_json(&serde_json::Value::Array(

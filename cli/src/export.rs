@@ -12,11 +12,14 @@ use daybook_core::vault::{HandoverKey, HandoverOptions, Vault};
 use daybook_core::{Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::commands::{create_private, outln, parse_day, print_json, unlock, vault_path};
+use crate::commands::{create_private, outln, print_json, unlock, vault_path};
 use crate::{secret, Cli, Command, Failure, HandoverCommand};
+use daybook_core::incident::Day;
 
 fn day(field: &str, text: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
-    text.as_deref().map(|d| parse_day(field, d)).transpose()
+    text.as_deref()
+        .map(|d| Day::parse(field, d).map(Day::date))
+        .transpose()
 }
 
 fn handover_key(identity: Option<&Path>, passphrase_file: Option<&Path>) -> Result<Key> {

@@ -31,6 +31,7 @@ pub mod incident;
 pub mod outfile;
 pub mod record;
 pub mod report;
+pub mod select;
 pub mod settings;
 pub mod store;
 pub mod stream;

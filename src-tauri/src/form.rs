@@ -90,7 +90,8 @@ impl EntryForm {
             _ => None,
         };
         incident.police = PoliceContact {
-            date: iso_day(&self.police_date),
+            // The core reads DD/MM/YYYY or YYYY-MM-DD and keeps an ISO day.
+            date: self.police_date.trim().to_string(),
             reference: self.police_reference.clone(),
             officer: self.police_officer.clone(),
         };
@@ -162,19 +163,9 @@ impl EntryForm {
     }
 }
 
-/// `28/11/2026` → `2026-11-28` (the core keeps police dates as ISO days); anything
-/// else is passed on for the core to judge.
-fn iso_day(text: &str) -> String {
-    let text = text.trim();
-    match chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y") {
-        Ok(d) => d.format("%Y-%m-%d").to_string(),
-        Err(_) => text.to_string(),
-    }
-}
-
 fn uk_day(iso: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) => d.format("%d/%m/%Y").to_string(),
+    match daybook_core::incident::Day::parse("police date", iso) {
+        Ok(d) => d.uk(),
         Err(_) => iso.to_string(),
     }
 }

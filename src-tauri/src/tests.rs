@@ -192,9 +192,9 @@ fn forge_backdated_note(app: &App, id: &str, text: &str) {
         })
         .unwrap();
     let recipient =
-        daybook_core::crypto::Recipient::parse(std::str::from_utf8(&recipient).unwrap())
-            .unwrap();
-    conn.execute("INSERT INTO entries(id) VALUES (?1)", [id]).unwrap();
+        daybook_core::crypto::Recipient::parse(std::str::from_utf8(&recipient).unwrap()).unwrap();
+    conn.execute("INSERT INTO entries(id) VALUES (?1)", [id])
+        .unwrap();
     let number = conn.last_insert_rowid();
     let note = json!({"v": 1, "table": "inbox", "id": id, "body": {
         "kind": "created", "entry_id": id, "number": number,
@@ -213,24 +213,39 @@ fn forge_backdated_note(app: &App, id: &str, text: &str) {
 fn held_quick_notes_are_shown_and_the_person_keeps_or_discards_them() {
     let app = app_with_diary();
     unlock(&app);
-    invoke(&app, "entry_add", json!({ "form": form("He was at the gate") })).unwrap();
+    invoke(
+        &app,
+        "entry_add",
+        json!({ "form": form("He was at the gate") }),
+    )
+    .unwrap();
     invoke(&app, "vault_lock", json!({})).unwrap();
     forge_backdated_note(&app, "aa11", "A note from long ago");
     forge_backdated_note(&app, "bb22", "Another one");
     unlock(&app);
     let rows = invoke(&app, "entry_list", json!({})).unwrap();
-    assert_eq!(rows.as_array().unwrap().len(), 1, "held notes are not entries: {rows}");
+    assert_eq!(
+        rows.as_array().unwrap().len(),
+        1,
+        "held notes are not entries: {rows}"
+    );
     let held = invoke(&app, "note_held_list", json!({})).unwrap();
     let held = held.as_array().unwrap();
     assert_eq!(held.len(), 2, "{held:?}");
-    assert!(held[0]["reason"].as_str().unwrap().contains("before the diary's last change"));
+    assert!(held[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("before the diary's last change"));
     assert_eq!(held[0]["written"], "01/01/2024 09:00 UTC");
     let kept = invoke(&app, "note_keep", json!({ "id": "aa11" })).unwrap();
     let detail = invoke(&app, "entry_get", json!({ "number": kept })).unwrap();
     assert_eq!(detail["entry"]["written_while_locked"], true);
     assert!(detail["entry"]["held"].as_str().is_some(), "{detail}");
     invoke(&app, "note_discard", json!({ "id": "bb22" })).unwrap();
-    assert_eq!(invoke(&app, "note_held_list", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        invoke(&app, "note_held_list", json!({})).unwrap(),
+        json!([])
+    );
     let err = invoke(&app, "note_discard", json!({ "id": "bb22" })).unwrap_err();
     assert!(err["kind"].is_string(), "{err}");
     assert_eq!(
@@ -241,6 +256,77 @@ fn held_quick_notes_are_shown_and_the_person_keeps_or_discards_them() {
             .len(),
         2
     );
+}
+
+/// The timeline's search (ui/views/timeline.js): lower-case words, each found in the
+/// row's `search` text.
+fn timeline_finds(rows: &Value, query: &str) -> Vec<u64> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let mut found: Vec<u64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let haystack = r["search"].as_str().unwrap();
+            words.iter().all(|w| haystack.contains(w.as_str()))
+        })
+        .map(|r| r["number"].as_u64().unwrap())
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn the_app_and_the_command_line_search_find_the_same_entries() {
+    let app = app_with_diary();
+    unlock(&app);
+    let forms = [
+        json!({ "date": "01/11/2026", "time": "20:15", "description": "He was at the GATE",
+                "who": "Mark, grey jacket", "behaviours": ["watching"] }),
+        json!({ "date": "02/11/2026", "description": "Fourteen calls", "witnesses": "Sam Neighbour",
+                "police_reference": "WY-1234", "behaviours": ["contacting"] }),
+        json!({ "date": "03/11/2026", "description": "A card on the car", "location": "Work car park",
+                "impact_notes": "I could not sleep", "order_breached": "Restraining order",
+                "behaviours": ["interfering"] }),
+    ];
+    for f in forms {
+        invoke(&app, "entry_add", json!({ "form": f })).unwrap();
+    }
+    let rows = invoke(&app, "entry_list", json!({})).unwrap();
+    let state = app.window.state::<AppState>();
+    let entries = state.with_vault(|v| v.entries()).unwrap();
+    for query in [
+        "gate",
+        "GATE mark",
+        "sam",
+        "wy-1234",
+        "car park",
+        "sleep",
+        "restraining",
+        "watching",
+        "contacting",
+        "calls gate",
+        "2",
+        "nothing-like-this",
+        "",
+    ] {
+        // What `daybook list --search` keeps (it uses the same core filter).
+        let filter = daybook_core::select::Filter {
+            include_withdrawn: true,
+            include_erased: true,
+            ..Default::default()
+        }
+        .with_search(query);
+        let mut cli: Vec<u64> = entries
+            .iter()
+            .filter(|e| filter.matches(e, "UTC"))
+            .map(|e| e.number)
+            .collect();
+        cli.sort();
+        assert_eq!(timeline_finds(&rows, query), cli, "search {query:?}");
+    }
+    assert_eq!(timeline_finds(&rows, "car park"), vec![3]);
+    assert_eq!(timeline_finds(&rows, "sam"), vec![2]);
 }
 
 #[test]
@@ -399,8 +485,11 @@ fn the_key_is_dropped_before_the_backup_is_copied() {
     let made = state.backup_sealed(due).expect("copied without the key");
     assert!(made.starts_with(backups.path()));
     assert!(!state.is_unlocked());
-    // Nothing changed since: the next lock makes no second copy.
+    // Nothing changed since: the next lock makes no second copy. The note of the
+    // backup, written while locked, is an authenticated record: the diary verifies.
     unlock(&app);
+    let report = state.with_vault(|v| v.verify()).unwrap();
+    assert!(report.ok(), "{report:?}");
     assert!(state.drop_key().is_none());
 }
 

@@ -70,11 +70,13 @@ export async function render(root, ctx) {
   } catch (err) {
     setMessage(msg, 'error', err.message || S.errors.generic);
   }
-  // Keep only what is drawn and searched: a short snippet and one lower-case text.
+  // Keep only what is drawn and searched: a short snippet, and the lower-case text
+  // the core says a search looks in (the same for the command line and exports).
   for (const r of rows) {
-    r.haystack = `${r.text}\n${r.location}\n${r.when}\n${r.number}\n${r.behaviours.map((b) => labels[b] || b).join(' ')}`.toLowerCase();
+    r.haystack = r.search;
     r.snippet = r.text.split('\n', 1)[0].slice(0, 200);
     delete r.text;
+    delete r.search;
   }
 
   let matches = rows;

@@ -8,7 +8,7 @@
 mod when;
 
 pub use when::{
-    check_year, display_instant, local_zone, Occurred, TimeError, ACCEPTED_FORMS, YEAR_MAX,
+    check_year, display_instant, local_zone, Day, Occurred, TimeError, ACCEPTED_FORMS, YEAR_MAX,
     YEAR_MIN,
 };
 
@@ -412,17 +412,8 @@ impl Incident {
             }
         }
         if !self.police.date.trim().is_empty() {
-            let date = self.police.date.trim();
-            match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-                Ok(day) => check_year("police date", day)?,
-                Err(_) => {
-                    return Err(Error::InvalidField {
-                        field: "police date".into(),
-                        message: format!("'{date}' is not a date; write it as YYYY-MM-DD"),
-                    })
-                }
-            }
-            self.police.date = date.to_string();
+            // Kept as an ISO day whichever way it was typed.
+            self.police.date = Day::parse("police date", &self.police.date)?.iso();
         }
         if let Some(c) = self.coordinates {
             if !(-90.0..=90.0).contains(&c.lat) || !(-180.0..=180.0).contains(&c.lon) {

@@ -39,6 +39,49 @@ pub fn check_year(field: &str, day: NaiveDate) -> Result<()> {
     })
 }
 
+/// A calendar day as people type it, in every part of Daybook (the CLI's `--from`,
+/// the app's date fields, police contact dates): `YYYY-MM-DD` or `DD/MM/YYYY` (the
+/// British order; never `MM/DD`), within [`YEAR_MIN`]..=[`YEAR_MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub NaiveDate);
+
+impl Day {
+    /// Reads a typed day; `field` names it in the error.
+    pub fn parse(field: &str, text: &str) -> Result<Day> {
+        let text = text.trim();
+        let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+            .map_err(|_| Error::InvalidField {
+                field: field.into(),
+                message: format!("'{text}' is not a day; write it like 01/09/2026 or 2026-09-01"),
+            })?;
+        check_year(field, day)?;
+        Ok(Day(day))
+    }
+
+    /// Reads an optional day: empty text is no day.
+    pub fn parse_optional(field: &str, text: &str) -> Result<Option<Day>> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        Day::parse(field, text).map(Some)
+    }
+
+    /// `2026-09-01`.
+    pub fn iso(self) -> String {
+        self.0.format("%Y-%m-%d").to_string()
+    }
+
+    /// `01/09/2026`, as the app shows and takes days.
+    pub fn uk(self) -> String {
+        self.0.format("%d/%m/%Y").to_string()
+    }
+
+    pub fn date(self) -> NaiveDate {
+        self.0
+    }
+}
+
 /// Why a time could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeError {
@@ -161,6 +204,25 @@ fn time_error(field: &str, text: &str, zone: &str, err: TimeError) -> Error {
 }
 
 impl Occurred {
+    /// This moment, in `zone` (a quick note's time).
+    pub fn now(zone: &str) -> Occurred {
+        let t = Utc::now();
+        Occurred {
+            start: t - chrono::Duration::nanoseconds(i64::from(
+                t.timestamp_subsec_nanos() % 1_000_000,
+            )),
+            end: None,
+            approximate: false,
+            date_only: false,
+            zone: zone.to_string(),
+        }
+    }
+
+    /// The local day it started on, in its own zone (the day the person wrote).
+    pub fn start_day(&self) -> NaiveDate {
+        self.start_local().date_naive()
+    }
+
     /// Reads a start (and optional end) written in `zone`'s local time.
     pub fn parse(
         start: &str,

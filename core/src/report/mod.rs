@@ -127,9 +127,15 @@ pub(crate) struct Selection<'a> {
 impl<'a> Selection<'a> {
     fn new(doc: &'a Document, options: &'a Options) -> Self {
         let tz = format::zone(&doc.zone);
-        let in_range = |d: NaiveDate| {
-            options.from.is_none_or(|from| d >= from) && options.to.is_none_or(|to| d <= to)
+        // The one rule for every output (`select`): an entry's day is the day it
+        // started in the zone it was written in; an erased one's, the day it was
+        // recorded, in the report's zone.
+        let filter = crate::select::Filter {
+            from: options.from.map(crate::incident::Day),
+            to: options.to.map(crate::incident::Day),
+            ..Default::default()
         };
+        let in_range = |d: NaiveDate| filter.day_in_range(d);
         let mut withdrawn_left_out = 0;
         let mut entries: Vec<&ReportEntry> = Vec::new();
         for e in &doc.entries {
@@ -139,7 +145,7 @@ impl<'a> Selection<'a> {
             if matches!(e.entry.status, Status::Erased { .. }) {
                 continue;
             }
-            if !in_range(format::local_date(incident.occurred.start, tz)) {
+            if !in_range(incident.occurred.start_day()) {
                 continue;
             }
             if matches!(e.entry.status, Status::Withdrawn { .. }) && !options.include_withdrawn {
@@ -164,7 +170,7 @@ impl<'a> Selection<'a> {
         let mut erased: Vec<&Tombstone> = doc
             .erased
             .iter()
-            .filter(|t| in_range(format::local_date(t.recorded_at, tz)))
+            .filter(|t| in_range(crate::select::recorded_day(t.recorded_at, &doc.zone)))
             .collect();
         erased.sort_by_key(|t| t.number);
         Selection {

@@ -56,7 +56,9 @@ fn last_backup_place() -> Place<'static> {
 pub struct DueBackup {
     dir: PathBuf,
     keep: usize,
-    fingerprint: String,
+    /// The record "backed up at this fingerprint", sealed and authenticated while the
+    /// key was at hand, written once the copy is made (when the key may be gone).
+    record: crate::crypto::Sealed,
 }
 
 impl DueBackup {
@@ -93,22 +95,19 @@ impl Vault {
                 }
             }
         }
+        let record = record::seal(keys, last_backup_place(), &LastBackup { fingerprint })?;
         Ok(Some(DueBackup {
             dir,
             keep: settings.backups_to_keep.max(1) as usize,
-            fingerprint,
+            record,
         }))
     }
 
     /// Takes a backup decided by [`Vault::auto_backup_due`]: a copy of the sealed
-    /// file, owner-only, then notes it (sealed to the diary's public key). Needs no
-    /// key, so it works on a locked diary.
+    /// file, owner-only, then notes it (with the record sealed and authenticated
+    /// when it was decided). Needs no key, so it works on a locked diary.
     pub fn take_backup(&mut self, due: DueBackup) -> Result<PathBuf> {
-        let DueBackup {
-            dir,
-            keep,
-            fingerprint,
-        } = due;
+        let DueBackup { dir, keep, record } = due;
         if !dir.is_dir() {
             return Err(Error::file(
                 &dir,
@@ -117,13 +116,8 @@ impl Vault {
         }
         let out = unused_timed(|t| dir.join(format!("{AUTO_PREFIX}{t}{AUTO_SUFFIX}")));
         outfile::write_private(&out, self.path(), Existing::Refuse, |p| self.backup(p))?;
-        let sealed = record::seal(
-            self.keys()?,
-            last_backup_place(),
-            &LastBackup { fingerprint },
-        )?;
         self.store
-            .write(|tx| meta::put(tx, "last_backup", &sealed))?;
+            .write(|tx| meta::put(tx, "last_backup", &record))?;
         prune(&dir, keep);
         Ok(out)
     }

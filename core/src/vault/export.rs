@@ -15,7 +15,9 @@ use crate::crypto::{self, SealWriter};
 use crate::entry::Status;
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
+use crate::incident::Day;
 use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
+use crate::select::Filter;
 use crate::stream::pipe::BackgroundWriter;
 use crate::stream::syncer::Syncer;
 use crate::SecretString;
@@ -180,18 +182,6 @@ impl Vault {
         Ok(summary)
     }
 
-    fn in_range(
-        &self,
-        day: Option<NaiveDate>,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-    ) -> bool {
-        match day {
-            Some(d) => from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t),
-            None => from.is_none() && to.is_none(),
-        }
-    }
-
     /// The entries (with every wording) and exhibits in a date range.
     fn records_between(
         &mut self,
@@ -200,19 +190,17 @@ impl Vault {
         include_withdrawn: bool,
     ) -> Result<(Vec<EntryRecord>, Vec<Exhibit>)> {
         self.check_against_chain()?;
+        let filter = Filter {
+            from: from.map(Day),
+            to: to.map(Day),
+            include_withdrawn,
+            include_erased: true,
+            ..Filter::default()
+        };
+        let zone = self.settings()?.display_zone();
         let mut records = Vec::new();
         for entry in self.entries()? {
-            let day = entry
-                .incident
-                .as_ref()
-                .map(|i| i.occurred.start_local().date_naive());
-            let day = day.or_else(|| {
-                (from.is_some() || to.is_some()).then(|| entry.recorded_at.date_naive())
-            });
-            if !self.in_range(day, from, to) {
-                continue;
-            }
-            if !include_withdrawn && matches!(entry.status, Status::Withdrawn { .. }) {
+            if !filter.matches(&entry, &zone) {
                 continue;
             }
             let revisions = self.history(entry.number)?;
@@ -236,6 +224,9 @@ impl Vault {
         options: &HandoverOptions,
         progress: &dyn Progress,
     ) -> Result<bundle::Manifest> {
+        if let HandoverKey::Passphrase(p) = &options.key {
+            super::check_passphrase("handover_passphrase", p)?;
+        }
         let (records, exhibits) =
             self.records_between(options.from, options.to, options.include_withdrawn)?;
         if records.is_empty() {

@@ -97,7 +97,7 @@ impl Vault {
 
     /// Sets a new passphrase using the recovery code; leaves the diary unlocked.
     pub fn recover(&mut self, code: &SecretString, new_passphrase: SecretString) -> Result<()> {
-        check_new_passphrase(&new_passphrase)?;
+        check_passphrase("passphrase", &new_passphrase)?;
         let code = crypto::normalise_recovery_code(code);
         let unwrapped =
             self.open_identity(meta::IDENTITY_RECOVERY, &code, Error::WrongRecoveryCode)?;
@@ -108,7 +108,7 @@ impl Vault {
 
     /// Changes the passphrase: only the sealed copy of the key changes.
     pub fn change_passphrase(&mut self, current: &SecretString, new: SecretString) -> Result<()> {
-        check_new_passphrase(&new)?;
+        check_passphrase("passphrase", &new)?;
         self.refuse_if_read_only()?;
         let unwrapped =
             self.open_identity(meta::IDENTITY_PASSPHRASE, current, Error::WrongPassphrase)?;
@@ -125,10 +125,12 @@ impl Vault {
     }
 }
 
-fn check_new_passphrase(passphrase: &SecretString) -> Result<()> {
+/// The rule for every new passphrase: the diary's and a handover file's, in the app
+/// and on the command line. `field` names it in the error.
+pub fn check_passphrase(field: &str, passphrase: &SecretString) -> Result<()> {
     if passphrase.expose_secret().chars().count() < PASSPHRASE_MIN_CHARS {
         return Err(Error::InvalidField {
-            field: "passphrase".into(),
+            field: field.into(),
             message: format!("please choose at least {PASSPHRASE_MIN_CHARS} characters"),
         });
     }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::Utc;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use crate::chain;
@@ -36,6 +36,7 @@ use crate::store::{self, meta, Store};
 pub use evidence::Original;
 pub use export::{HandoverKey, HandoverOptions};
 pub use index::PAGE_ENTRIES;
+pub use keys::check_passphrase;
 pub use notes::HeldNote;
 
 use head::{append, head_place, last_change_at, open_change, read_head, HeadRecord};
@@ -146,12 +147,7 @@ impl Vault {
         options: CreateOptions,
         make: impl FnOnce(&Path) -> Result<Store>,
     ) -> Result<(Vault, SecretString)> {
-        if passphrase.expose_secret().chars().count() < PASSPHRASE_MIN_CHARS {
-            return Err(Error::InvalidField {
-                field: "passphrase".into(),
-                message: format!("please choose at least {PASSPHRASE_MIN_CHARS} characters"),
-            });
-        }
+        check_passphrase("passphrase", &passphrase)?;
         let mut settings = Settings::default();
         if let Some(initials) = &options.initials {
             settings.initials = settings::normalise_initials(initials)?;

@@ -4,6 +4,7 @@
 use daybook_core::entry::{Entry, Revision};
 use daybook_core::evidence::Exhibit;
 use daybook_core::incident::{local_zone, Incident, Occurred};
+use daybook_core::select;
 use serde::Serialize;
 use tauri::State;
 
@@ -26,8 +27,11 @@ pub struct Row {
     location: String,
     behaviours: Vec<&'static str>,
     exhibits: usize,
-    /// The words searched: description, who, where, witnesses, references.
+    /// What the list shows under the heading: the first line of the description.
     text: String,
+    /// What a search looks in, lower case (`select::search_text`: the same as the
+    /// command line's and every export's).
+    search: String,
     written_while_locked: bool,
 }
 
@@ -40,24 +44,16 @@ fn row(entry: &Entry) -> Row {
                 number: entry.number,
                 status,
                 start: i.occurred.start.to_rfc3339(),
-                day: local.format("%Y-%m-%d").to_string(),
+                day: select::entry_day(entry, &local_zone())
+                    .format("%Y-%m-%d")
+                    .to_string(),
                 month: local.format("%B %Y").to_string(),
                 when: i.occurred.display(),
                 location: i.location.clone(),
                 behaviours: i.behaviours.iter().map(|b| b.key()).collect(),
                 exhibits: entry.exhibits.len(),
-                text: [
-                    &i.description,
-                    &i.who,
-                    &i.witnesses,
-                    &i.channel_detail,
-                    &i.police.reference,
-                ]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
+                text: i.description.clone(),
+                search: select::search_text(entry),
                 written_while_locked: entry.written_while_locked,
             }
         }
@@ -65,13 +61,16 @@ fn row(entry: &Entry) -> Row {
             number: entry.number,
             status,
             start: entry.recorded_at.to_rfc3339(),
-            day: entry.recorded_at.format("%Y-%m-%d").to_string(),
+            day: select::entry_day(entry, &local_zone())
+                .format("%Y-%m-%d")
+                .to_string(),
             month: entry.recorded_at.format("%B %Y").to_string(),
             when: String::new(),
             location: String::new(),
             behaviours: Vec::new(),
             exhibits: 0,
             text: String::new(),
+            search: select::search_text(entry),
             written_while_locked: entry.written_while_locked,
         },
     }
@@ -176,16 +175,7 @@ pub async fn entry_erase(state: State<'_, AppState>, number: u64) -> CmdResult<(
 /// once the diary is unlocked. Works while locked.
 #[tauri::command]
 pub async fn entry_quick_note(state: State<'_, AppState>, text: String) -> CmdResult<u64> {
-    let zone = local_zone();
-    let now = chrono::Utc::now();
-    let occurred = Occurred {
-        start: now,
-        end: None,
-        approximate: false,
-        date_only: false,
-        zone,
-    };
-    let mut incident = Incident::new(occurred, text);
+    let mut incident = Incident::new(Occurred::now(&local_zone()), text);
     incident.validate()?;
     state.with_vault(|v| v.add(incident))
 }

@@ -96,15 +96,7 @@ impl std::fmt::Debug for ExportOptions {
 
 /// A day from the form: `DD/MM/YYYY` or `YYYY-MM-DD`; empty is no limit.
 fn day(field: &str, text: &str) -> CmdResult<Option<NaiveDate>> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let day = NaiveDate::parse_from_str(text, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .map_err(|_| UiError::invalid(field, "please write the date like 01/09/2026"))?;
-    daybook_core::incident::check_year(field, day)?;
-    Ok(Some(day))
+    Ok(daybook_core::incident::Day::parse_optional(field, text)?.map(|d| d.date()))
 }
 
 /// The date range, checked: both readable, and `from` not after `to`.
@@ -143,11 +135,11 @@ pub async fn export_run<R: Runtime>(
     }
     // Validate before asking where to save.
     range(&options)?;
-    if kind == ExportKind::Handover && options.handover_passphrase.chars().count() < 8 {
-        return Err(UiError::invalid(
+    if kind == ExportKind::Handover {
+        daybook_core::vault::check_passphrase(
             "handover_passphrase",
-            "please choose a passphrase of at least 8 characters for the handover file",
-        ));
+            &SecretString::from(options.handover_passphrase.clone()),
+        )?;
     }
     let out = match kind {
         // The evidence pack is a folder, made inside the folder the person picks.
@@ -244,12 +236,6 @@ fn run_export(
             })
         }
         ExportKind::Handover => {
-            if options.handover_passphrase.chars().count() < 8 {
-                return Err(UiError::invalid(
-                    "handover_passphrase",
-                    "please choose a passphrase of at least 8 characters for the handover file",
-                ));
-            }
             let handover = HandoverOptions {
                 from,
                 to,

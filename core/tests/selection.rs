@@ -1,0 +1,142 @@
+//! One rule picks entries for every output: the report and the handover file made
+//! with the same dates hold the same entries, and the evidence pack the same
+//! exhibits, whatever zone an entry was written in or the report shows times in.
+
+use chrono::NaiveDate;
+use daybook_core::crypto::{Identity, OpenReader};
+use daybook_core::incident::{Incident, Occurred};
+use daybook_core::report;
+use daybook_core::select::Filter;
+use daybook_core::vault::{CreateOptions, HandoverKey, HandoverOptions, Vault};
+use daybook_core::SecretString;
+
+fn at(when: &str, zone: &str, text: &str) -> Incident {
+    Incident::new(Occurred::parse(when, None, false, zone).unwrap(), text)
+}
+
+fn day(text: &str) -> Option<NaiveDate> {
+    Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap())
+}
+
+#[test]
+fn the_report_and_the_handover_made_with_the_same_dates_hold_the_same_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diary.daybook");
+    let (mut vault, _) = Vault::create(
+        &path,
+        SecretString::from("correct horse battery staple".to_string()),
+        CreateOptions {
+            scrypt_log_n: Some(10),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut settings = vault.settings().unwrap();
+    settings.zone = "Europe/London".into();
+    vault.save_settings(&settings).unwrap();
+    // 23:30 on 1 November in New York is already 2 November in London.
+    let late = vault
+        .add(at(
+            "2026-11-01 23:30",
+            "America/New_York",
+            "late evening in New York",
+        ))
+        .unwrap();
+    let noon = vault
+        .add(at("2026-11-01 12:00", "Europe/London", "noon in London"))
+        .unwrap();
+    let next = vault
+        .add(at(
+            "2026-11-02 00:30",
+            "Europe/London",
+            "just after midnight",
+        ))
+        .unwrap();
+    let withdrawn = vault
+        .add(at("2026-11-01 09:00", "Europe/London", "written twice"))
+        .unwrap();
+    vault.withdraw(withdrawn, "I wrote this one twice").unwrap();
+    let photo = dir.path().join("late.txt");
+    std::fs::write(&photo, b"a screenshot, as text here").unwrap();
+    vault.attach(late, &photo, "screenshot").unwrap();
+    let other = dir.path().join("next.txt");
+    std::fs::write(&other, b"another file").unwrap();
+    vault.attach(next, &other, "screenshot").unwrap();
+
+    for include_withdrawn in [false, true] {
+        let (from, to) = (day("2026-11-01"), day("2026-11-01"));
+        let mut expected = vec![late, noon];
+        if include_withdrawn {
+            expected.push(withdrawn);
+        }
+        expected.sort();
+
+        // The rule itself, as the app's timeline and `daybook list` use it.
+        let filter = Filter {
+            from: from.map(daybook_core::incident::Day),
+            to: to.map(daybook_core::incident::Day),
+            include_withdrawn,
+            ..Filter::default()
+        };
+        let mut listed: Vec<u64> = vault
+            .entries()
+            .unwrap()
+            .iter()
+            .filter(|e| filter.matches(e, "Europe/London"))
+            .map(|e| e.number)
+            .collect();
+        listed.sort();
+        assert_eq!(listed, expected);
+
+        // The report.
+        let summary = vault
+            .write_report(
+                &dir.path().join(format!("r{include_withdrawn}.pdf")),
+                &report::Options {
+                    from,
+                    to,
+                    include_withdrawn,
+                    ..Default::default()
+                },
+                &report::NoProgress,
+            )
+            .unwrap();
+        assert_eq!(summary.entries, expected.len());
+        assert_eq!(summary.exhibits, 1, "the exhibit of the New York entry");
+
+        // The handover file, opened.
+        let worker = Identity::generate();
+        let out = dir.path().join(format!("h{include_withdrawn}.age"));
+        vault
+            .write_handover(
+                &out,
+                &HandoverOptions {
+                    from,
+                    to,
+                    redact_witnesses: false,
+                    include_withdrawn,
+                    key: HandoverKey::Recipient(worker.recipient()),
+                },
+                &report::NoProgress,
+            )
+            .unwrap();
+        let file = std::fs::File::open(&out).unwrap();
+        let tar = OpenReader::with_identity(&worker, file).unwrap();
+        let opened = daybook_core::bundle::handover::open(
+            tar,
+            &dir.path().join(format!("o{include_withdrawn}")),
+        )
+        .unwrap();
+        let mut handed: Vec<u64> = opened.entries.iter().map(|r| r.entry.number).collect();
+        handed.sort();
+        assert_eq!(handed, expected);
+        assert_eq!(opened.exhibits.len(), 1);
+
+        // The evidence pack holds the same exhibits.
+        let pack = vault
+            .write_evidence_pack(&dir.path().join(format!("p{include_withdrawn}")), from, to)
+            .unwrap();
+        assert_eq!(pack.files.len(), 1);
+        assert!(pack.files[0].file_name.contains("late"), "{:?}", pack.files);
+    }
+}
