@@ -1,7 +1,7 @@
 //! What each command does: a few lines each, calling the core.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use daybook_core::entry::Entry;
 use daybook_core::incident::{local_zone, Behaviour, Day};
@@ -13,34 +13,9 @@ use serde_json::json;
 
 use crate::{input, output};
 
-/// Prints a line; a closed pipe (`daybook list | head`) is not an error. What comes
-/// from a diary or a handover (names, descriptions) may hold control or
-/// bidirectional characters, so every line goes through `escape::terminal` and
-/// cannot move the cursor, retitle the window or disguise a file name.
-macro_rules! outln {
-    () => {{
-        let _ = writeln!(std::io::stdout());
-    }};
-    ($($t:tt)*) => {{
-        let _ = writeln!(
-            std::io::stdout(),
-            "{}",
-            daybook_core::escape::terminal(&format!($($t)*))
-        );
-    }};
-}
-pub(crate) use outln;
-macro_rules! out {
-    ($($t:tt)*) => {{
-        let _ = write!(
-            std::io::stdout(),
-            "{}",
-            daybook_core::escape::terminal(&format!($($t)*))
-        );
-    }};
-}
 use crate::export;
 use crate::secret;
+use crate::session::{auto_backup, create_private, out, outln, print_json, unlock, vault_path};
 use crate::{Cli, Command, EvidenceCommand, Failure, NotesCommand, SettingsCommand};
 
 /// For the tests only: a lower scrypt cost for new vaults, read by debug builds alone
@@ -64,31 +39,6 @@ fn insecure_scrypt_log_n() -> Option<u8> {
     {
         None
     }
-}
-
-pub fn vault_path(cli: &Cli) -> PathBuf {
-    cli.vault.clone().unwrap_or_else(Vault::default_path)
-}
-
-pub fn unlock(cli: &Cli) -> Result<Vault> {
-    let mut vault = Vault::open(&vault_path(cli))?;
-    let passphrase = secret::get(cli.passphrase_file.as_deref(), "Passphrase: ")?;
-    vault.unlock(&passphrase)?;
-    Ok(vault)
-}
-
-/// Creates a file that must not exist yet (never overwrites the person's files),
-/// readable by its owner only.
-pub fn create_private(path: &Path) -> Result<std::fs::File> {
-    outfile::create_private(path)
-}
-
-/// Prints JSON as it is: serde escapes control characters inside strings, and
-/// scripts must get the names exactly as stored.
-pub fn print_json(value: &serde_json::Value) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Crypto(e.to_string()))?;
-    let _ = writeln!(std::io::stdout(), "{text}");
-    Ok(())
 }
 
 fn confirm(question: &str, yes: bool) -> Result<bool> {
@@ -149,7 +99,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             }
             let number = vault.add(incident)?;
             if vault.is_unlocked() {
-                export::auto_backup(&mut vault);
+                auto_backup(&mut vault);
             }
             if *json_output {
                 print_json(&json!({ "number": number }))?;
@@ -263,7 +213,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             } else {
                 vault.amend(*number, amended)?;
                 outln!("Entry {number} amended; the earlier wording is kept.");
-                export::auto_backup(&mut vault);
+                auto_backup(&mut vault);
             }
         }
         Command::Withdraw { number, reason } => {
@@ -271,7 +221,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             let mut vault = unlock(&cli)?;
             vault.withdraw(*number, &reason)?;
             outln!("Entry {number} is withdrawn. It is kept, with your reason.");
-            export::auto_backup(&mut vault);
+            auto_backup(&mut vault);
         }
         Command::Erase { number, yes } => {
             let mut vault = unlock(&cli)?;
@@ -289,7 +239,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             outln!(
                 "Entry {number} was erased. A note that it existed and when it was erased remains."
             );
-            export::auto_backup(&mut vault);
+            auto_backup(&mut vault);
         }
         Command::Verify {
             file,
@@ -403,7 +353,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                     attached.iter().map(output::exhibit_json).collect(),
                 ))?;
             }
-            export::auto_backup(&mut vault);
+            auto_backup(&mut vault);
         }
         Command::Evidence(cmd) => evidence(&cli, cmd)?,
         Command::Report { .. }
@@ -416,11 +366,6 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
         Command::Notes(cmd) => notes(&cli, cmd)?,
     }
     Ok(())
-}
-
-/// Characters that change the direction of the text around them.
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn notes(cli: &Cli, cmd: &NotesCommand) -> Result<()> {
@@ -440,14 +385,9 @@ fn notes(cli: &Cli, cmd: &NotesCommand) -> Result<()> {
                         .unwrap_or_else(|| "time unknown".into());
                     outln!("{}  entry {}  {when}", note.id, note.entry_number);
                     if let Some(d) = &note.description {
-                        // A held note may have been written by someone else: print
-                        // no control or direction characters from it.
-                        let shown: String = d
-                            .chars()
-                            .take(200)
-                            .map(|c| if c.is_control() || is_bidi(c) { ' ' } else { c })
-                            .collect();
-                        outln!("  {shown}");
+                        // `outln!` escapes control and direction characters: a held
+                        // note may have been written by someone else.
+                        outln!("  {}", d.chars().take(200).collect::<String>());
                     }
                     outln!("  Held because {}.", note.reason);
                 }

@@ -12,7 +12,7 @@ use daybook_core::vault::{HandoverKey, HandoverOptions, Vault};
 use daybook_core::{Error, ExposeSecret, Result};
 use serde_json::json;
 
-use crate::commands::{create_private, outln, print_json, unlock, vault_path};
+use crate::session::{auto_backup, create_private, outln, print_json, unlock, vault_path};
 use crate::{secret, Cli, Command, Failure, HandoverCommand};
 use daybook_core::incident::Day;
 
@@ -278,16 +278,4 @@ pub fn run(cli: &Cli) -> Result<()> {
         _ => {}
     }
     Ok(())
-}
-
-/// Makes the automatic backup, when one is set up; a failure is reported, not fatal.
-pub fn auto_backup(vault: &mut Vault) {
-    match vault.auto_backup() {
-        Ok(Some(path)) => eprintln!("Backed up to {}", path.display()),
-        Ok(None) => {}
-        Err(e) => eprintln!(
-            "daybook: the automatic backup was not made: {}",
-            daybook_core::escape::terminal(&e.to_string())
-        ),
-    }
 }

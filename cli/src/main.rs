@@ -12,6 +12,7 @@ mod export;
 mod input;
 mod output;
 mod secret;
+mod session;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
