@@ -20,7 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bundle;
-pub mod chain;
+pub(crate) mod chain;
 pub mod crypto;
 pub mod entry;
 pub mod error;
@@ -29,7 +29,7 @@ pub mod evidence;
 pub mod import;
 pub mod incident;
 pub mod outfile;
-pub mod record;
+pub(crate) mod record;
 pub mod report;
 pub mod select;
 pub mod settings;
