@@ -15,6 +15,7 @@ mod head;
 mod index;
 mod keys;
 mod notes;
+mod practice;
 mod upgrade;
 pub mod verify;
 
@@ -38,6 +39,7 @@ pub use export::{HandoverKey, HandoverOptions};
 pub use index::PAGE_ENTRIES;
 pub use keys::check_passphrase;
 pub use notes::HeldNote;
+pub use practice::{sample_incidents, PRACTICE_PASSPHRASE};
 
 use head::{append, head_place, last_change_at, open_change, read_head, HeadRecord};
 use notes::absorb_within;

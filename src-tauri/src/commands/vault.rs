@@ -1,7 +1,7 @@
 //! Creating, unlocking, locking and recovering the diary, the practice diary, and
 //! quick exit.
 
-use daybook_core::incident::{local_zone, Behaviour, Incident, Occurred};
+use daybook_core::incident::local_zone;
 use daybook_core::vault::CreateOptions;
 use daybook_core::Vault;
 use secrecy::ExposeSecret;
@@ -78,17 +78,7 @@ pub async fn vault_practice(state: State<'_, AppState>) -> CmdResult<Status> {
     *lock(&state.vault) = None;
     let dir = practice::create().map_err(|e| UiError::new("io", e.to_string()))?;
     let path = dir.path().join("practice.daybook");
-    let options = CreateOptions {
-        scrypt_log_n: Some(12),
-        ..Default::default()
-    };
-    let made = (|| {
-        let (mut vault, _code) = Vault::create(&path, secret("practice".into()), options)?;
-        for incident in sample_incidents()? {
-            vault.add(incident)?;
-        }
-        Ok::<_, UiError>(vault)
-    })();
+    let made = Vault::create_practice(&path, &local_zone()).map_err(UiError::from);
     let vault = match made {
         Ok(vault) => vault,
         Err(e) => {
@@ -200,25 +190,4 @@ pub async fn vault_lock(
     }
     state.lock_now();
     Ok(status(&state))
-}
-
-fn sample_incidents() -> CmdResult<Vec<Incident>> {
-    let zone = local_zone();
-    let samples: [(&str, &str, &str, &[Behaviour]); 5] = [
-        ("2026-09-02 08:10", "Outside the school gates", "Practice entry. A man I know stood across the road from the school gates and watched me drop the children off. He did not come over.", &[Behaviour::Watching, Behaviour::Loitering]),
-        ("2026-09-14 21:40", "At home", "Practice entry. Six missed calls from a withheld number between 21:00 and 21:40. A voicemail said \"you can't ignore me forever\".", &[Behaviour::Contacting]),
-        ("2026-10-03 17:25", "Tesco car park, High Street", "Practice entry. He was parked next to my car when I came out of the shop. He said \"fancy seeing you here\" and drove off.", &[Behaviour::Following]),
-        ("2026-10-21 07:50", "Front garden", "Practice entry. The wing mirror of my car was broken overnight. Nothing was taken.", &[Behaviour::Interfering]),
-        ("2026-11-09 19:05", "Facebook", "Practice entry. A post about me appeared on a page I do not know, with a photo of my front door.", &[Behaviour::Publishing, Behaviour::Monitoring]),
-    ];
-    samples
-        .iter()
-        .map(|(when, place, text, behaviours)| {
-            let mut incident = Incident::new(Occurred::parse(when, None, false, &zone)?, *text);
-            incident.location = (*place).to_string();
-            incident.behaviours = behaviours.to_vec();
-            Ok(incident)
-        })
-        .collect::<Result<Vec<_>, daybook_core::Error>>()
-        .map_err(UiError::from)
 }
