@@ -59,7 +59,7 @@ pub fn create_private(path: &Path) -> Result<std::fs::File> {
 /// Prints JSON as it is: serde escapes control characters inside strings, and
 /// scripts must get the names exactly as stored.
 pub fn print_json(value: &serde_json::Value) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Crypto(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Json(e.to_string()))?;
     let _ = writeln!(std::io::stdout(), "{text}");
     Ok(())
 }

@@ -58,6 +58,10 @@ pub enum Error {
     /// The storage layer failed.
     #[error("the diary file could not be read or written: {0}")]
     Storage(#[from] rusqlite::Error),
+    /// Data could not be written as JSON (a bug or a resource limit, never the
+    /// person's input).
+    #[error("data could not be written as JSON: {0}")]
+    Json(String),
     /// Encryption failed (not a wrong key).
     #[error("encryption failed: {0}")]
     Crypto(String),
@@ -96,6 +100,7 @@ impl Error {
             Error::Cancelled => "cancelled",
             Error::Storage(_) => "storage",
             Error::Crypto(_) => "crypto",
+            Error::Json(_) => "json",
             Error::Io(_) => "io",
             Error::Import { .. } => "import",
         }

@@ -130,7 +130,7 @@ impl Keys {
 }
 
 fn json_err(e: serde_json::Error) -> Error {
-    Error::Crypto(format!("a record could not be written as JSON ({e})"))
+    Error::Json(format!("a record ({e})"))
 }
 
 /// Serialises a body to the exact bytes that are sealed and hashed.
