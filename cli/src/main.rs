@@ -6,6 +6,8 @@
 //! code, 4 verification failed.
 
 #![forbid(unsafe_code)]
+// Library and tool code returns errors; it never panics on input. (Tests may.)
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod commands;
 mod export;
