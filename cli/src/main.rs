@@ -7,7 +7,10 @@
 
 #![forbid(unsafe_code)]
 // Library and tool code returns errors; it never panics on input. (Tests may.)
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod commands;
 mod export;

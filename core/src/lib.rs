@@ -19,7 +19,10 @@
 
 #![forbid(unsafe_code)]
 // Library and tool code returns errors; it never panics on input. (Tests may.)
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod bundle;
 pub(crate) mod chain;

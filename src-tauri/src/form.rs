@@ -51,6 +51,13 @@ fn join(date: &str, time: &str) -> String {
 impl EntryForm {
     /// Builds the incident, in the given time zone. Errors name the field.
     pub fn to_incident(&self, zone: &str) -> CmdResult<Incident> {
+        self.read_incident(zone).map_err(|mut e| {
+            e.field = e.field.map(|f| control(&f).to_string());
+            e
+        })
+    }
+
+    fn read_incident(&self, zone: &str) -> CmdResult<Incident> {
         if self.date.trim().is_empty() {
             return Err(crate::error::UiError::invalid(
                 "occurred",
@@ -163,6 +170,23 @@ impl EntryForm {
     }
 }
 
+/// The form's control for a field an error names (`incident::field`), so the UI can
+/// point at it without a list of its own.
+pub fn control(core_field: &str) -> &str {
+    use daybook_core::incident::field;
+    match core_field {
+        field::OCCURRED => "date",
+        field::UNTIL => "until_date",
+        field::POLICE_DATE => "police_date",
+        field::POLICE_REFERENCE => "police_reference",
+        field::POLICE_OFFICER => "police_officer",
+        field::IMPACT => "impact_notes",
+        field::BEHAVIOUR => "behaviours",
+        field::RISK => "risks",
+        other => other,
+    }
+}
+
 fn uk_day(iso: &str) -> String {
     match daybook_core::incident::Day::parse("police date", iso) {
         Ok(d) => d.uk(),
@@ -201,6 +225,24 @@ mod tests {
     }
 
     #[test]
+    fn errors_name_the_form_control_the_ui_has() {
+        let err = EntryForm {
+            police_date: "31/02/2026".into(),
+            ..form()
+        }
+        .to_incident("Europe/London")
+        .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("police_date"));
+        let err = EntryForm {
+            date: "01/11/2300".into(),
+            ..form()
+        }
+        .to_incident("Europe/London")
+        .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("date"));
+    }
+
+    #[test]
     fn missing_day_names_the_field() {
         let err = EntryForm {
             date: String::new(),
@@ -209,7 +251,7 @@ mod tests {
         .to_incident("Europe/London")
         .unwrap_err();
         assert_eq!(err.kind, "invalid_field");
-        assert_eq!(err.field.as_deref(), Some("occurred"));
+        assert_eq!(err.field.as_deref(), Some("date"));
     }
 
     #[test]

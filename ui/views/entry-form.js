@@ -173,10 +173,9 @@ export async function render(root, ctx, params = {}) {
     }
   });
 
+  // The shell names the form's own control (src-tauri/src/form.rs `control`).
   function fieldControl(name) {
-    const map = { occurred: 'date', until: 'until_date', description: 'description', 'police date': 'police_date', behaviour: null, channel: 'channel' };
-    const key = name in map ? map[name] : name;
-    return key && c[key] && c[key].focus ? c[key] : null;
+    return name && c[name] && c[name].focus ? c[name] : null;
   }
 
   add(root, 

@@ -7,6 +7,30 @@
 
 mod when;
 
+/// The names errors give the incident's fields (`Error::InvalidField::field`). The
+/// desktop shell maps each to its form's control in one place (`src-tauri/src/form.rs`),
+/// so the UI highlights the right field without a list of its own.
+pub mod field {
+    pub const OCCURRED: &str = "occurred";
+    pub const UNTIL: &str = "until";
+    pub const ZONE: &str = "zone";
+    pub const DESCRIPTION: &str = "description";
+    pub const LOCATION: &str = "location";
+    pub const BEHAVIOUR: &str = "behaviour";
+    pub const CHANNEL: &str = "channel";
+    pub const CHANNEL_DETAIL: &str = "channel_detail";
+    pub const WHO: &str = "who";
+    pub const WITNESSES: &str = "witnesses";
+    pub const RESPONSE: &str = "response";
+    pub const ORDER_BREACHED: &str = "order_breached";
+    pub const IMPACT: &str = "impact";
+    pub const POLICE_DATE: &str = "police date";
+    pub const POLICE_REFERENCE: &str = "police reference";
+    pub const POLICE_OFFICER: &str = "police officer";
+    pub const RISK: &str = "risk";
+    pub const COORDINATES: &str = "coordinates";
+}
+
 pub use when::{
     check_year, display_instant, local_zone, Day, Occurred, TimeError, ACCEPTED_FORMS, YEAR_MAX,
     YEAR_MIN,
@@ -121,7 +145,7 @@ impl Behaviour {
             .into_iter()
             .find(|b| b.key() == wanted)
             .ok_or_else(|| Error::InvalidField {
-                field: "behaviour".into(),
+                field: field::BEHAVIOUR.into(),
                 message: format!(
                     "'{key}' is not a behaviour; use one of: {}",
                     Self::ALL.map(Behaviour::key).join(", ")
@@ -192,7 +216,7 @@ impl Channel {
             .into_iter()
             .find(|c| c.key() == wanted)
             .ok_or_else(|| Error::InvalidField {
-                field: "channel".into(),
+                field: field::CHANNEL.into(),
                 message: format!(
                     "'{key}' is not a channel; use one of: {}",
                     Self::ALL.map(Channel::key).join(", ")
@@ -251,7 +275,7 @@ impl Risk {
             .into_iter()
             .find(|r| r.key() == wanted)
             .ok_or_else(|| Error::InvalidField {
-                field: "risk".into(),
+                field: field::RISK.into(),
                 message: format!(
                     "'{key}' is not a risk flag; use one of: {}",
                     Self::ALL.map(Risk::key).join(", ")
@@ -385,23 +409,23 @@ impl Incident {
     pub fn validate(&mut self) -> Result<()> {
         if self.description.trim().is_empty() {
             return Err(Error::InvalidField {
-                field: "description".into(),
+                field: field::DESCRIPTION.into(),
                 message: "please say what happened; the description cannot be empty".into(),
             });
         }
         self.occurred.validate()?;
         let texts: [(&str, &String); 11] = [
-            ("description", &self.description),
-            ("location", &self.location),
-            ("channel_detail", &self.channel_detail),
-            ("who", &self.who),
-            ("witnesses", &self.witnesses),
-            ("response", &self.response),
-            ("order_breached", &self.order_breached),
-            ("impact", &self.impact.daily_life_changes),
-            ("impact", &self.impact.notes),
-            ("police reference", &self.police.reference),
-            ("police officer", &self.police.officer),
+            (field::DESCRIPTION, &self.description),
+            (field::LOCATION, &self.location),
+            (field::CHANNEL_DETAIL, &self.channel_detail),
+            (field::WHO, &self.who),
+            (field::WITNESSES, &self.witnesses),
+            (field::RESPONSE, &self.response),
+            (field::ORDER_BREACHED, &self.order_breached),
+            (field::IMPACT, &self.impact.daily_life_changes),
+            (field::IMPACT, &self.impact.notes),
+            (field::POLICE_REFERENCE, &self.police.reference),
+            (field::POLICE_OFFICER, &self.police.officer),
         ];
         for (field, text) in texts {
             if text.chars().count() > TEXT_MAX_CHARS {
@@ -413,12 +437,12 @@ impl Incident {
         }
         if !self.police.date.trim().is_empty() {
             // Kept as an ISO day whichever way it was typed.
-            self.police.date = Day::parse("police date", &self.police.date)?.iso();
+            self.police.date = Day::parse(field::POLICE_DATE, &self.police.date)?.iso();
         }
         if let Some(c) = self.coordinates {
             if !(-90.0..=90.0).contains(&c.lat) || !(-180.0..=180.0).contains(&c.lon) {
                 return Err(Error::InvalidField {
-                    field: "coordinates".into(),
+                    field: field::COORDINATES.into(),
                     message: "latitude must be within ±90 and longitude within ±180".into(),
                 });
             }

@@ -125,7 +125,7 @@ pub fn local_zone() -> String {
 
 fn zone(name: &str) -> Result<Tz> {
     Tz::from_str(name).map_err(|_| Error::InvalidField {
-        field: "zone".into(),
+        field: super::field::ZONE.into(),
         message: format!("'{name}' is not a time zone name such as Europe/London"),
     })
 }
@@ -231,12 +231,12 @@ impl Occurred {
         zone_name: &str,
     ) -> Result<Self> {
         let tz = zone(zone_name)?;
-        let (start_utc, date_only) =
-            parse_local(start, tz).map_err(|e| time_error("occurred", start, zone_name, e))?;
+        let (start_utc, date_only) = parse_local(start, tz)
+            .map_err(|e| time_error(super::field::OCCURRED, start, zone_name, e))?;
         let end_utc = match end.map(str::trim).filter(|e| !e.is_empty()) {
             Some(end) => Some(
                 parse_local(end, tz)
-                    .map_err(|e| time_error("until", end, zone_name, e))?
+                    .map_err(|e| time_error(super::field::UNTIL, end, zone_name, e))?
                     .0,
             ),
             None => None,
@@ -256,14 +256,17 @@ impl Occurred {
     /// and the range runs forwards.
     pub fn validate(&self) -> Result<()> {
         let tz = zone(&self.zone)?;
-        check_year("occurred", self.start.with_timezone(&tz).date_naive())?;
+        check_year(
+            super::field::OCCURRED,
+            self.start.with_timezone(&tz).date_naive(),
+        )?;
         if let Some(end) = self.end {
-            check_year("until", end.with_timezone(&tz).date_naive())?;
+            check_year(super::field::UNTIL, end.with_timezone(&tz).date_naive())?;
         }
         if let Some(end) = self.end {
             if end < self.start {
                 return Err(Error::InvalidField {
-                    field: "until".into(),
+                    field: super::field::UNTIL.into(),
                     message: "the end is before the start".into(),
                 });
             }
