@@ -30,6 +30,7 @@ pub mod archive;
 pub mod cancel;
 pub mod csv;
 pub mod digest;
+mod folder;
 pub mod handover;
 pub mod manifest;
 pub mod names;

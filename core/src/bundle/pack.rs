@@ -8,7 +8,7 @@
 //! that the folder is not encrypted.
 
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,7 @@ use crate::evidence::Exhibit;
 
 use super::csv;
 use super::digest::{copy_exact, sha256_hex, CopyError};
+use super::folder;
 use super::manifest::{sums_text, SUMS_PATH};
 use super::names::evidence_file_name;
 
@@ -71,14 +72,7 @@ impl Drop for Written {
 impl Written {
     fn create(&mut self, name: &str) -> Result<(PathBuf, File)> {
         let path = self.dir.join(name);
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(crate::outfile::PRIVATE_FILE_MODE);
-        }
-        let file = options.open(&path).map_err(|e| match e.kind() {
+        let file = folder::create_new_private(&path).map_err(|e| match e.kind() {
             ErrorKind::AlreadyExists => Error::Bundle(format!(
                 "two exhibits would have the same file name in the pack, '{}'",
                 name.escape_debug()
@@ -116,16 +110,7 @@ fn prepare(dir: &Path) -> Result<Written> {
         files: Vec::new(),
         done: false,
     };
-    if !written.dir.is_dir() {
-        return Err(Error::file(dir, "is not a folder"));
-    }
-    let mut listing = fs::read_dir(&written.dir).map_err(|e| Error::file(dir, e))?;
-    if listing.next().is_some() {
-        return Err(Error::file(
-            dir,
-            "is not empty; choose an empty folder for the evidence pack",
-        ));
-    }
+    folder::check_empty(&written.dir, dir, "for the evidence pack")?;
     Ok(written)
 }
 

@@ -12,6 +12,7 @@
 //! and never embed an original evidence file (only the caller's ready-made thumbnails).
 
 mod chart;
+mod figures;
 mod fonts;
 mod format;
 mod layout;
@@ -25,6 +26,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::entry::{Entry, Revision, Status};
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
+use crate::incident::Incident;
 
 /// Everything the report shows, already opened.
 #[derive(Debug, Clone)]
@@ -51,6 +53,17 @@ pub struct Document {
 pub struct ReportEntry {
     pub entry: Entry,
     pub earlier: Vec<Revision>,
+}
+
+impl ReportEntry {
+    /// The current wording's incident; `None` once erased.
+    pub(crate) fn incident(&self) -> Option<&Incident> {
+        self.entry.incident.as_ref()
+    }
+
+    pub(crate) fn is_withdrawn(&self) -> bool {
+        matches!(self.entry.status, Status::Withdrawn { .. })
+    }
 }
 
 /// What remains of an erased entry.

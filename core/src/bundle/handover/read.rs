@@ -1,294 +1,29 @@
-//! The archive inside a handover file: a tar stream holding the report, the entries as
-//! JSON and CSV, every original under `evidence/`, `manifest.json`, `SHA256SUMS` and a
-//! `README.txt`. Encryption is not done here: [`Writer`] writes to, and [`open`] and
-//! [`verify`] read from, plain streams that the `crypto` module wraps in `age`.
+//! Opening and checking a handover: [`open`] extracts into an empty folder, [`verify`]
+//! writes nothing; both run the same [`scan`] of every member against `manifest.json`,
+//! `SHA256SUMS` and the exhibits' recorded hashes.
 //!
-//! Everything is streamed: originals are copied and hashed in 64 KiB chunks, so a
-//! handover of gigabytes needs a few hundred KiB of memory. Reading is strict and
-//! refuses, naming the member, anything a Daybook handover would not contain; [`open`]
-//! writes only inside the chosen folder, only under temporary names until every check
-//! has passed, and removes everything it wrote when it refuses.
+//! Reading must never write outside the chosen folder, never give a file its real name
+//! before every check has passed, and never leave anything behind when it refuses.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest as _, Sha256};
 
-use crate::error::{Error, Result};
-use crate::evidence::{Check, Exhibit};
-
-use super::archive::{self, file_headers, padding, Kind, END_MARKER};
-use super::csv;
-use super::digest::{copy_exact, copy_exact_unhashed, CopyError, CHUNK_BYTES};
-use super::manifest::{
-    self, FileRecord, Manifest, ENTRIES_CSV_PATH, ENTRIES_JSON_PATH, FORMAT, FORMAT_VERSION,
-    MANIFEST_PATH, README_PATH, REPORT_PATH, SUMS_PATH,
+use super::{exhibit_path, FileEntry, ENTRIES_JSON_MAX_BYTES, LIST_MAX_BYTES};
+use crate::bundle::archive::{self, Kind};
+use crate::bundle::digest::{self, CHUNK_BYTES};
+use crate::bundle::folder;
+use crate::bundle::manifest::{
+    self, Manifest, ENTRIES_JSON_PATH, MANIFEST_PATH, REPORT_PATH, SUMS_PATH,
 };
-use super::names::{self, evidence_file_name, shown, Place, EVIDENCE_DIR};
-use super::readme;
-use super::records::{EntriesFile, EntryRecord, Options};
-
-/// The largest `manifest.json` or `SHA256SUMS` accepted, in bytes.
-pub const LIST_MAX_BYTES: u64 = 16 * 1024 * 1024;
-
-/// The largest `entries.json` accepted, in bytes (it is parsed in memory).
-pub const ENTRIES_JSON_MAX_BYTES: u64 = 256 * 1024 * 1024;
-
-/// What the caller adds to the manifest when finishing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Details {
-    /// Identifies the diary (opaque here).
-    pub fingerprint: String,
-    /// The version of Daybook making the handover.
-    pub daybook_version: String,
-}
-
-/// What [`Writer::add_entries`] recorded for the manifest.
-#[derive(Debug, Clone)]
-struct EntriesFacts {
-    entries: u64,
-    exhibits: u64,
-    span: Option<(NaiveDate, NaiveDate)>,
-    redacted_witnesses: bool,
-}
-
-/// Writes a handover's tar stream to `out`, member by member.
-///
-/// Call [`add_exhibit`](Writer::add_exhibit) for each original,
-/// [`add_entries`](Writer::add_entries) once, [`add_bytes`](Writer::add_bytes) or
-/// [`add_stream`](Writer::add_stream) for `report.pdf`, then
-/// [`finish`](Writer::finish). If any call fails, the stream is incomplete: discard
-/// it (do not finish the `age` stream) and delete the output.
-pub struct Writer<W: Write> {
-    out: W,
-    created_at: DateTime<Utc>,
-    mtime: u64,
-    files: Vec<(String, FileRecord)>,
-    lower_names: HashSet<String>,
-    entries: Option<EntriesFacts>,
-    broken: bool,
-}
-
-impl<W: Write> Writer<W> {
-    /// A writer whose members all carry `created_at` as their time.
-    pub fn new(out: W, created_at: DateTime<Utc>) -> Self {
-        Writer {
-            out,
-            created_at,
-            mtime: u64::try_from(created_at.timestamp()).unwrap_or(0),
-            files: Vec::new(),
-            lower_names: HashSet::new(),
-            entries: None,
-            broken: false,
-        }
-    }
-
-    fn check_usable(&self) -> Result<()> {
-        if self.broken {
-            return Err(Error::Bundle(
-                "the handover cannot be continued after an earlier error; start again".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    fn claim(&mut self, path: &str) -> Result<()> {
-        names::check_file_path(path)?;
-        if [MANIFEST_PATH, SUMS_PATH, README_PATH].contains(&path) {
-            return Err(Error::Bundle(format!(
-                "{} is written by the handover itself",
-                shown(path)
-            )));
-        }
-        if !self.lower_names.insert(path.to_lowercase()) {
-            return Err(Error::Bundle(format!(
-                "{} was added to the handover twice",
-                shown(path)
-            )));
-        }
-        Ok(())
-    }
-
-    /// Writes one member from `reader`, which must give exactly `size` bytes. Its
-    /// SHA-256 is computed as it is copied, unless `proven` gives it (the reader proves
-    /// its bytes itself: `evidence::Check::Sealed`).
-    fn write_member(
-        &mut self,
-        path: &str,
-        size: u64,
-        reader: &mut dyn Read,
-        proven: Option<&str>,
-    ) -> Result<FileRecord> {
-        self.broken = true;
-        self.out.write_all(&file_headers(path, size, self.mtime))?;
-        let copied = match proven {
-            Some(sha256) => {
-                copy_exact_unhashed(reader, &mut self.out, size).map(|()| sha256.to_string())
-            }
-            None => copy_exact(reader, &mut self.out, size),
-        };
-        let sha256 = copied.map_err(|e| match e {
-            CopyError::Short(got) => Error::Bundle(format!(
-                "{} gave only {got} of its {size} bytes; the handover is incomplete",
-                shown(path)
-            )),
-            CopyError::Long => Error::Bundle(format!(
-                "{} gave more than its {size} bytes; it may have changed while being added",
-                shown(path)
-            )),
-            CopyError::Read(e) => Error::Bundle(format!("{} could not be read: {e}", shown(path))),
-            CopyError::Write(e) => Error::Io(e),
-            CopyError::Cancelled => Error::Cancelled,
-        })?;
-        self.out
-            .write_all(&[0u8; archive::BLOCK_BYTES][..padding(size)])?;
-        let record = FileRecord { size, sha256 };
-        self.files.push((path.to_string(), record.clone()));
-        self.broken = false;
-        Ok(record)
-    }
-
-    /// Adds a file from memory at `path` (`report.pdf`, or `evidence/<name>`).
-    pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) -> Result<FileRecord> {
-        self.add_stream(path, bytes.len() as u64, bytes)
-    }
-
-    /// Adds a file of exactly `size` bytes read from `reader`, streamed and hashed in
-    /// constant memory. Fewer or more bytes than `size` is an error.
-    pub fn add_stream(
-        &mut self,
-        path: &str,
-        size: u64,
-        mut reader: impl Read,
-    ) -> Result<FileRecord> {
-        self.check_usable()?;
-        self.claim(path)?;
-        self.write_member(path, size, &mut reader, None)
-    }
-
-    /// Adds an exhibit's original as `evidence/<mark>_<original name>`, checking it has
-    /// the size and SHA-256 recorded when it was added to the diary: by hashing it, or,
-    /// when `check` is `Sealed`, by the reader, which proves its bytes as it opens them.
-    pub fn add_exhibit(
-        &mut self,
-        exhibit: &Exhibit,
-        mut original: impl Read,
-        check: Check,
-    ) -> Result<FileRecord> {
-        if exhibit.erased_at.is_some() {
-            return Err(Error::Bundle(format!(
-                "exhibit {} was erased; its original cannot be handed over",
-                exhibit.mark
-            )));
-        }
-        let path = format!(
-            "{EVIDENCE_DIR}/{}",
-            evidence_file_name(&exhibit.mark, &exhibit.original_name)
-        );
-        let record = match check {
-            Check::Hash => self.add_stream(&path, exhibit.size, original)?,
-            Check::Sealed => {
-                self.check_usable()?;
-                self.claim(&path)?;
-                self.write_member(&path, exhibit.size, &mut original, Some(&exhibit.sha256))?
-            }
-        };
-        if record.sha256 != exhibit.sha256 {
-            self.broken = true;
-            return Err(Error::Bundle(format!(
-                "exhibit {}: the stored original does not match the SHA-256 recorded when it was \
-                 added ({} expected, {} found); the handover was stopped",
-                exhibit.mark, exhibit.sha256, record.sha256
-            )));
-        }
-        Ok(record)
-    }
-
-    /// Adds `entries.json` (every wording, markers, exhibits) and `entries.csv` (one
-    /// row per entry), applying `options`, and remembers the counts for the manifest.
-    pub fn add_entries(
-        &mut self,
-        records: &[EntryRecord],
-        exhibits: &[Exhibit],
-        options: &Options,
-    ) -> Result<()> {
-        let file = EntriesFile::new(records, exhibits, options);
-        self.add_bytes(ENTRIES_JSON_PATH, &file.to_json()?)?;
-        self.add_bytes(ENTRIES_CSV_PATH, &csv::entries(records, options))?;
-        self.entries = Some(EntriesFacts {
-            entries: records.len() as u64,
-            exhibits: exhibits.len() as u64,
-            span: file.date_span(),
-            redacted_witnesses: options.redact_witnesses,
-        });
-        Ok(())
-    }
-
-    /// Writes `README.txt`, `manifest.json`, `SHA256SUMS` and the end marker, and
-    /// gives back the output stream (to finish the encryption) and the manifest.
-    pub fn finish(mut self, details: Details) -> Result<(W, Manifest)> {
-        self.check_usable()?;
-        let Some(facts) = self.entries.clone() else {
-            return Err(Error::Bundle(
-                "the handover has no entries.json; add the entries before finishing".into(),
-            ));
-        };
-        let has_report = self.files.iter().any(|(p, _)| p == REPORT_PATH);
-        let note = readme::text(&readme::Facts {
-            created_at: self.created_at,
-            daybook_version: &details.daybook_version,
-            entries: facts.entries,
-            exhibits: facts.exhibits,
-            span: facts.span,
-            redacted_witnesses: facts.redacted_witnesses,
-            has_report,
-        });
-        self.write_member(README_PATH, note.len() as u64, &mut note.as_bytes(), None)?;
-        let manifest = Manifest {
-            format: FORMAT.to_string(),
-            format_version: FORMAT_VERSION,
-            fingerprint: details.fingerprint,
-            created_at: self.created_at,
-            daybook_version: details.daybook_version,
-            entries: facts.entries,
-            exhibits: facts.exhibits,
-            date_from: facts.span.map(|s| s.0),
-            date_to: facts.span.map(|s| s.1),
-            redacted_witnesses: facts.redacted_witnesses,
-            files: self.files.iter().cloned().collect(),
-        };
-        let json = manifest.to_json()?;
-        self.write_member(MANIFEST_PATH, json.len() as u64, &mut &json[..], None)?;
-        let sums = manifest::sums_text(
-            self.files
-                .iter()
-                .map(|(p, r)| (p.as_str(), r.sha256.as_str())),
-        );
-        let mtime = self.mtime;
-        self.out
-            .write_all(&file_headers(SUMS_PATH, sums.len() as u64, mtime))?;
-        self.out.write_all(sums.as_bytes())?;
-        self.out
-            .write_all(&[0u8; archive::BLOCK_BYTES][..padding(sums.len() as u64)])?;
-        self.out.write_all(&END_MARKER)?;
-        self.out.flush()?;
-        Ok((self.out, manifest))
-    }
-}
-
-/// One file of an opened or verified handover.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileEntry {
-    /// Path inside the handover, e.g. `evidence/AB-1_photo.jpg`.
-    pub path: String,
-    pub size: u64,
-    /// SHA-256, lowercase hex.
-    pub sha256: String,
-}
+use crate::bundle::names::{self, shown, Place, EVIDENCE_DIR};
+use crate::bundle::records::{EntriesFile, EntryRecord};
+use crate::error::{Error, Result};
+use crate::evidence::Exhibit;
 
 /// A handover opened into a folder, every check passed.
 #[derive(Debug, Clone)]
@@ -307,10 +42,7 @@ pub struct Opened {
 impl Opened {
     /// Where an exhibit's original was extracted, if the handover holds it.
     pub fn original_path(&self, exhibit: &Exhibit) -> Option<PathBuf> {
-        let path = format!(
-            "{EVIDENCE_DIR}/{}",
-            evidence_file_name(&exhibit.mark, &exhibit.original_name)
-        );
+        let path = exhibit_path(exhibit);
         self.files.iter().any(|f| f.path == path).then(|| {
             self.dir
                 .join(EVIDENCE_DIR)
@@ -401,16 +133,7 @@ impl Extraction {
             evidence_dir: None,
             committed: false,
         };
-        if !extraction.dir.is_dir() {
-            return Err(Error::file(target, "is not a folder"));
-        }
-        let mut listing = fs::read_dir(&extraction.dir).map_err(|e| Error::file(target, e))?;
-        if listing.next().is_some() {
-            return Err(Error::file(
-                target,
-                "is not empty; choose an empty folder to open the handover into",
-            ));
-        }
+        folder::check_empty(&extraction.dir, target, "to open the handover into")?;
         Ok(extraction)
     }
 
@@ -419,14 +142,7 @@ impl Extraction {
         let path = self
             .dir
             .join(format!(".daybook-partial-{}", self.temps.len()));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(crate::outfile::PRIVATE_FILE_MODE);
-        }
-        let file = options.open(&path).map_err(|e| Error::file(&path, e))?;
+        let file = folder::create_new_private(&path).map_err(|e| Error::file(&path, e))?;
         self.temps.push(path.clone());
         Ok((path, file))
     }
@@ -612,7 +328,7 @@ fn scan(
             "the handover was refused: manifest.json is missing".into(),
         ));
     };
-    let manifest_sha = super::digest::sha256_hex(manifest_bytes);
+    let manifest_sha = digest::sha256_hex(manifest_bytes);
     match sums.get(MANIFEST_PATH) {
         None => {
             return Err(Error::Bundle(
