@@ -248,7 +248,12 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::EvidencePack { out_dir, from, to } => {
             let mut vault = unlock(cli)?;
             outfile::check_not_vault(out_dir, vault.path())?;
-            let summary = vault.write_evidence_pack(out_dir, day("from", from)?, day("to", to)?)?;
+            let summary = vault.write_evidence_pack(
+                out_dir,
+                day("from", from)?,
+                day("to", to)?,
+                &daybook_core::progress::NoProgress,
+            )?;
             outln!(
                 "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
                 summary.files.len(),

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::incident::Incident;
 
+/// What stands in every output (report, handover, CSV, JSON) where words were left
+/// out of that copy, such as witnesses' names and details.
+pub const LEFT_OUT: &str = "[left out of this copy]";
+
 /// Whether an entry stands, was withdrawn, or was erased.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]

@@ -34,6 +34,7 @@ pub mod evidence;
 pub mod import;
 pub mod incident;
 pub mod outfile;
+pub mod progress;
 pub(crate) mod record;
 pub mod report;
 pub mod select;

@@ -605,8 +605,9 @@ struct Watcher {
     cancel_after: Option<usize>,
 }
 
-impl daybook_core::evidence::Progress for Watcher {
-    fn bytes_done(&self, done: u64, total: u64) {
+impl daybook_core::progress::Progress for Watcher {
+    fn advanced(&self, done: u64, total: u64, unit: daybook_core::progress::Unit) {
+        assert_eq!(unit, daybook_core::progress::Unit::Bytes);
         self.calls.borrow_mut().push((done, total));
     }
     fn cancelled(&self) -> bool {

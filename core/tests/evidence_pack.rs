@@ -2,6 +2,7 @@
 
 mod bundle_common;
 use bundle_common as common;
+use daybook_core::progress::NoProgress;
 
 use std::fs;
 use std::io::Read;
@@ -24,7 +25,7 @@ fn source(exhibit: &Exhibit) -> Result<Box<dyn Read>> {
 fn a_pack_holds_originals_a_manifest_and_checksums() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("pack");
-    let summary = pack::write(&dir, &exhibits(), &mut source).unwrap();
+    let summary = pack::write(&dir, &exhibits(), &mut source, &NoProgress).unwrap();
     assert_eq!(summary.files.len(), 3);
     assert_eq!(
         summary.skipped,
@@ -63,7 +64,7 @@ fn a_pack_holds_originals_a_manifest_and_checksums() {
 fn a_pack_needs_an_empty_folder() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("x"), b"x").unwrap();
-    let err = pack::write(tmp.path(), &exhibits(), &mut source)
+    let err = pack::write(tmp.path(), &exhibits(), &mut source, &NoProgress)
         .unwrap_err()
         .to_string();
     assert!(err.contains("not empty"), "{err}");
@@ -85,7 +86,7 @@ fn a_changed_original_stops_the_pack_and_names_the_mark() {
         }
         Ok(Box::new(std::io::Cursor::new(bytes)))
     };
-    let err = pack::write(&dir, &exhibits(), &mut tampered)
+    let err = pack::write(&dir, &exhibits(), &mut tampered, &NoProgress)
         .unwrap_err()
         .to_string();
     assert!(
@@ -96,7 +97,7 @@ fn a_changed_original_stops_the_pack_and_names_the_mark() {
 
     let mut short = |_: &Exhibit| -> Result<Box<dyn Read>> { Ok(Box::new(&b"abc"[..])) };
     fs::create_dir(&dir).unwrap();
-    let err = pack::write(&dir, &exhibits(), &mut short)
+    let err = pack::write(&dir, &exhibits(), &mut short, &NoProgress)
         .unwrap_err()
         .to_string();
     assert!(
@@ -112,7 +113,7 @@ fn a_pack_folder_and_its_files_are_for_their_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("pack");
-    pack::write(&dir, &exhibits(), &mut source).unwrap();
+    pack::write(&dir, &exhibits(), &mut source, &NoProgress).unwrap();
     let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&dir), 0o700);
     for name in listing(&dir) {
@@ -133,9 +134,10 @@ fn a_pack_asked_to_stop_stops_between_chunks_and_leaves_nothing() {
         stop.store(true, Ordering::SeqCst);
         source(exhibit)
     };
-    let err =
-        daybook_core::bundle::cancel::scope(flag, || pack::write(&dir, &exhibits(), &mut stopping))
-            .unwrap_err();
+    let err = daybook_core::bundle::cancel::scope(flag, || {
+        pack::write(&dir, &exhibits(), &mut stopping, &NoProgress)
+    })
+    .unwrap_err();
     assert_eq!(err.kind(), "cancelled", "{err}");
     assert!(!dir.exists(), "nothing is left");
 }

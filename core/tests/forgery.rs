@@ -116,7 +116,7 @@ fn is_tampered<T: std::fmt::Debug>(result: daybook_core::Result<T>) -> String {
 fn every_export_refuses(vault: &mut Vault, dir: &Path) -> String {
     let why = exports_with_previews_refuse(vault, dir);
     let pack = dir.join("pack");
-    is_tampered(vault.write_evidence_pack(&pack, None, None));
+    is_tampered(vault.write_evidence_pack(&pack, None, None, &report::NoProgress));
     why
 }
 

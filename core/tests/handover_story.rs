@@ -158,15 +158,15 @@ fn witnesses_can_be_withheld() {
     assert!(opened.manifest.redacted_witnesses);
     for record in &opened.entries {
         if let Some(i) = &record.entry.incident {
-            assert_eq!(i.witnesses, "[withheld]");
+            assert_eq!(i.witnesses, "[left out of this copy]");
         }
         for r in &record.revisions {
-            assert_eq!(r.incident.witnesses, "[withheld]");
+            assert_eq!(r.incident.witnesses, "[left out of this copy]");
         }
     }
     let csv = fs::read_to_string(opened.dir.join("entries.csv")).unwrap();
     assert!(!csv.contains("Jane Doe"));
-    assert!(csv.contains("[withheld]"));
+    assert!(csv.contains("[left out of this copy]"));
     let json = fs::read_to_string(opened.dir.join("entries.json")).unwrap();
     assert!(!json.contains("Jane Doe"));
     assert!(

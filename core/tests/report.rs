@@ -402,7 +402,9 @@ struct Counting {
 }
 
 impl Progress for Counting {
-    fn entries_done(&self, done: usize, total: usize) {
+    fn advanced(&self, done: u64, total: u64, unit: daybook_core::progress::Unit) {
+        assert_eq!(unit, daybook_core::progress::Unit::Entries);
+        let (done, total) = (done as usize, total as usize);
         assert!(done > self.done.get());
         self.done.set(done);
         self.total.set(total);

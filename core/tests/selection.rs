@@ -134,9 +134,71 @@ fn the_report_and_the_handover_made_with_the_same_dates_hold_the_same_entries() 
 
         // The evidence pack holds the same exhibits.
         let pack = vault
-            .write_evidence_pack(&dir.path().join(format!("p{include_withdrawn}")), from, to)
+            .write_evidence_pack(
+                &dir.path().join(format!("p{include_withdrawn}")),
+                from,
+                to,
+                &report::NoProgress,
+            )
             .unwrap();
         assert_eq!(pack.files.len(), 1);
         assert!(pack.files[0].file_name.contains("late"), "{:?}", pack.files);
     }
+}
+
+/// Counts what an evidence pack reports, and asks it to stop after `stop_after`.
+struct Watching {
+    seen: std::cell::RefCell<Vec<(u64, u64)>>,
+    stop_after: usize,
+}
+
+impl daybook_core::progress::Progress for Watching {
+    fn advanced(&self, done: u64, total: u64, unit: daybook_core::progress::Unit) {
+        assert_eq!(unit, daybook_core::progress::Unit::Bytes);
+        self.seen.borrow_mut().push((done, total));
+    }
+    fn cancelled(&self) -> bool {
+        self.seen.borrow().len() >= self.stop_after
+    }
+}
+
+#[test]
+fn the_evidence_pack_reports_progress_and_a_stopped_one_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut vault, _) = Vault::create(
+        &dir.path().join("d.daybook"),
+        SecretString::from("correct horse battery staple".to_string()),
+        CreateOptions {
+            scrypt_log_n: Some(10),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let n = vault
+        .add(at("2026-11-01 12:00", "Europe/London", "x"))
+        .unwrap();
+    for (name, bytes) in [("a.bin", vec![1u8; 3000]), ("b.bin", vec![2u8; 5000])] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        vault.attach(n, &p, "file").unwrap();
+    }
+    let all = Watching {
+        seen: Default::default(),
+        stop_after: usize::MAX,
+    };
+    vault
+        .write_evidence_pack(&dir.path().join("pack"), None, None, &all)
+        .unwrap();
+    assert_eq!(*all.seen.borrow(), vec![(3000, 8000), (8000, 8000)]);
+
+    let stopping = Watching {
+        seen: Default::default(),
+        stop_after: 1,
+    };
+    let out = dir.path().join("stopped");
+    let err = vault
+        .write_evidence_pack(&out, None, None, &stopping)
+        .unwrap_err();
+    assert!(matches!(err, daybook_core::Error::Cancelled), "{err:?}");
+    assert!(!out.exists(), "a stopped pack leaves nothing");
 }

@@ -12,7 +12,8 @@ use chrono_tz::Tz;
 use crate::entry::Status;
 use crate::evidence::Exhibit;
 
-use super::records::{EntryRecord, Options, WITHHELD};
+use super::records::{EntryRecord, Options};
+use crate::entry::LEFT_OUT;
 
 /// UTF-8 byte order mark, so Excel reads the file as UTF-8.
 pub const BOM: &str = "\u{FEFF}";
@@ -138,7 +139,7 @@ pub fn entries(records: &[EntryRecord], options: &Options) -> Vec<u8> {
                 };
                 let end = o.end_local().map(|e| e.to_rfc3339()).unwrap_or_default();
                 let witnesses = if options.redact_witnesses && !i.witnesses.trim().is_empty() {
-                    WITHHELD.to_string()
+                    LEFT_OUT.to_string()
                 } else {
                     i.witnesses.clone()
                 };

@@ -7,6 +7,7 @@
 //! error everything written is removed again. The caller must tell the person plainly
 //! that the folder is not encrypted.
 
+use crate::progress::{Progress, Unit};
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{ErrorKind, Read, Write};
@@ -122,7 +123,13 @@ pub fn write<'r>(
     dir: &Path,
     exhibits: &[Exhibit],
     open_original: &mut dyn FnMut(&Exhibit) -> Result<Box<dyn Read + 'r>>,
+    progress: &dyn Progress,
 ) -> Result<PackSummary> {
+    let total: u64 = exhibits
+        .iter()
+        .filter(|x| x.erased_at.is_none())
+        .map(|x| x.size)
+        .sum();
     let mut written = prepare(dir)?;
     let mut summary = PackSummary {
         dir: written.dir.clone(),
@@ -147,6 +154,9 @@ pub fn write<'r>(
                 exhibit.mark,
                 name.escape_debug()
             )));
+        }
+        if progress.cancelled() {
+            return Err(Error::Cancelled);
         }
         let mut source = open_original(exhibit)?;
         let (path, mut file) = written.create(&name)?;
@@ -177,6 +187,7 @@ pub fn write<'r>(
         }
         file.sync_all().map_err(|e| Error::file(&path, e))?;
         summary.total_bytes += exhibit.size;
+        progress.advanced(summary.total_bytes, total, Unit::Bytes);
         summary.files.push(PackedFile {
             mark: exhibit.mark.clone(),
             file_name: name.clone(),

@@ -34,7 +34,7 @@ pub(crate) fn text(facts: &Facts<'_>) -> String {
     };
     let witnesses = if facts.redacted_witnesses {
         "\nWitnesses' names and contact details were withheld by the person who made this\n\
-         handover. They appear as [withheld].\n"
+         handover. They appear as [left out of this copy].\n"
     } else {
         ""
     };

@@ -13,9 +13,6 @@ use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
 use crate::incident::Incident;
 
-/// What replaces witnesses' names and details when they are withheld.
-pub const WITHHELD: &str = "[withheld]";
-
 /// The `format` value of `entries.json`.
 pub const ENTRIES_FORMAT: &str = "daybook-entries";
 
@@ -32,7 +29,7 @@ pub struct EntryRecord {
 /// Choices the person makes when handing over.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Replace witnesses' names and details with `[withheld]` in every wording.
+    /// Replace witnesses' names and details with `entry::LEFT_OUT` in every wording.
     pub redact_witnesses: bool,
 }
 
@@ -50,7 +47,7 @@ pub struct EntriesFile {
 
 fn redact(incident: &mut Incident) {
     if !incident.witnesses.trim().is_empty() {
-        incident.witnesses = WITHHELD.to_string();
+        incident.witnesses = crate::entry::LEFT_OUT.to_string();
     }
 }
 

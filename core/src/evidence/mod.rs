@@ -25,19 +25,4 @@ pub enum Check {
     Hash,
 }
 
-/// Told how far a long attach has got, and asked whether to stop.
-pub trait Progress {
-    /// About `done` of `total` bytes are stored.
-    fn bytes_done(&self, done: u64, total: u64);
-    /// When this turns true the attach stops and nothing of it is kept.
-    fn cancelled(&self) -> bool {
-        false
-    }
-}
-
-/// No progress reporting and no cancellation.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn bytes_done(&self, _done: u64, _total: u64) {}
-}
+pub use crate::progress::{NoProgress, Progress};

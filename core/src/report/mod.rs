@@ -100,20 +100,7 @@ impl Default for Options {
     }
 }
 
-/// Told how far the report has got; asked whether to stop.
-pub trait Progress {
-    fn entries_done(&self, done: usize, total: usize);
-    fn cancelled(&self) -> bool {
-        false
-    }
-}
-
-/// No progress reporting and no cancellation.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn entries_done(&self, _done: usize, _total: usize) {}
-}
+pub use crate::progress::{NoProgress, Progress};
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -345,7 +345,7 @@ impl Vault {
                 chunks.write_all(&piece)?;
                 // Sealed bytes run a little ahead of the original's (headers, tags).
                 done = (done + piece.len() as u64).min(total);
-                progress.bytes_done(done, total);
+                progress.advanced(done, total, crate::progress::Unit::Bytes);
             }
             chunks.finish()?;
             let (sha256, size) = pipe.finish().map_err(|e| Error::file(&incoming.name, e))?;

@@ -280,7 +280,7 @@ impl Vault {
                 });
             }
             done += 1;
-            progress.entries_done(done, total);
+            progress.advanced(done as u64, total as u64, crate::progress::Unit::Entries);
         }
         writer.add_entries(
             &records,
@@ -309,6 +309,7 @@ impl Vault {
         dir: &Path,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        progress: &dyn Progress,
     ) -> Result<bundle::pack::PackSummary> {
         let (_, exhibits) = self.records_between(from, to, true)?;
         if exhibits.iter().all(|x| x.erased_at.is_some()) {
@@ -323,6 +324,7 @@ impl Vault {
             &mut |x: &Exhibit| -> Result<Box<dyn Read + '_>> {
                 Ok(Box::new(this.original_reader(x)?))
             },
+            progress,
         )
     }
 }

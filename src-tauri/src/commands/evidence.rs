@@ -174,7 +174,7 @@ impl<'a> ChannelProgress<'a> {
 }
 
 impl Progress for ChannelProgress<'_> {
-    fn bytes_done(&self, done: u64, total: u64) {
+    fn advanced(&self, done: u64, total: u64, _unit: daybook_core::progress::Unit) {
         let percent = (done.saturating_mul(100)).checked_div(total).unwrap_or(100);
         if self.sent.swap(percent, Ordering::SeqCst) != percent {
             self.state.touch();

@@ -14,7 +14,8 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use crate::dialogs;
 use daybook_core::bundle;
 use daybook_core::outfile::{self, Existing};
-use daybook_core::report::{self, Progress};
+use daybook_core::progress::{Progress, Unit};
+use daybook_core::report;
 use daybook_core::vault::{HandoverKey, HandoverOptions};
 use daybook_core::SecretString;
 
@@ -180,11 +181,11 @@ struct ChannelProgress<'a> {
 }
 
 impl Progress for ChannelProgress<'_> {
-    fn entries_done(&self, done: usize, total: usize) {
+    fn advanced(&self, done: u64, total: u64, unit: Unit) {
         let _ = self.channel.send(Step {
-            done: done as u64,
-            total: total as u64,
-            stage: "entries".into(),
+            done,
+            total,
+            stage: unit.key().into(),
         });
     }
 
@@ -260,7 +261,7 @@ fn run_export(
                 stage: "files".into(),
             });
             outfile::check_not_vault(out, &state.path())?;
-            state.with_vault(|v| v.write_evidence_pack(out, from, to).map(|_| ()))?;
+            state.with_vault(|v| v.write_evidence_pack(out, from, to, &progress).map(|_| ()))?;
             let _ = channel.send(Step {
                 done: 1,
                 total: 1,

@@ -17,7 +17,7 @@ use crate::report::layout::{
 use crate::report::text::{Line, Style};
 use crate::report::{format, Progress, Selection};
 
-const LEFT_OUT: &str = "[left out of this copy]";
+use crate::entry::LEFT_OUT;
 
 pub(super) fn incident_fields(l: &mut Layout, sel: &Selection<'_>, i: &Incident, colour: Colour) {
     let x = MARGIN_X;
@@ -207,7 +207,11 @@ pub(super) fn draw(
         }
         l.rule(MARGIN_X, l.y + 2.0, CONTENT_W, 0.4, RULE);
         l.y += 6.0;
-        progress.entries_done(done + 1, total);
+        progress.advanced(
+            done as u64 + 1,
+            total as u64,
+            crate::progress::Unit::Entries,
+        );
     }
     Ok(())
 }
