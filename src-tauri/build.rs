@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "vault_lock",
     "vault_change_passphrase",
     "vault_info",
+    "vault_check",
     "vault_quick_exit",
     "entry_list",
     "entry_get",

@@ -43,6 +43,7 @@ export const vault_recover = (code, newPassphrase) => call('vault_recover', { co
 export const vault_lock = (pending = null) => call('vault_lock', { pending });
 export const vault_change_passphrase = (current, newPassphrase) => call('vault_change_passphrase', { current, newPassphrase });
 export const vault_info = () => call('vault_info');
+export const vault_check = () => call('vault_check');
 export const vault_quick_exit = (pending = null) => call('vault_quick_exit', { pending });
 
 // entries.rs

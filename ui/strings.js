@@ -275,6 +275,14 @@ export const S = {
     about: 'About this diary',
     fingerprint: 'Diary fingerprint',
     counts: (e, x) => `${e} entries, ${x} exhibits`,
+    checkTitle: 'Check my diary',
+    checkIntro: 'Checks that nothing in your diary has been changed or removed since it was written: every entry, every evidence file and its picture. It can take a while for a large diary.',
+    check: 'Check my diary',
+    checking: 'Checking your diary…',
+    checkOk: 'Everything in your diary is as it was written.',
+    checkProblem: 'Something in your diary is not as it was written.',
+    checkWhere: (entry, exhibit) => [entry ? `Entry ${entry}` : '', exhibit ? `exhibit ${exhibit}` : ''].filter(Boolean).join(', '),
+    checkNext: 'Nothing has been changed by this check. If you have a backup made before this happened, you can restore it. Keep this diary file as it is: it may matter as evidence that it was altered.',
   },
 
   errors: {

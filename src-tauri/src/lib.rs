@@ -46,6 +46,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::vault::vault_lock,
             commands::vault::vault_change_passphrase,
             commands::vault::vault_info,
+            commands::vault::vault_check,
             commands::vault::vault_quick_exit,
             commands::entries::entry_list,
             commands::entries::entry_get,

@@ -330,6 +330,30 @@ fn the_app_and_the_command_line_search_find_the_same_entries() {
 }
 
 #[test]
+fn check_my_diary_names_a_tampered_entry() {
+    let app = app_with_diary();
+    unlock(&app);
+    invoke(&app, "entry_add", json!({ "form": form("First") })).unwrap();
+    invoke(&app, "entry_add", json!({ "form": form("Second") })).unwrap();
+    let good = invoke(&app, "vault_check", json!({})).unwrap();
+    assert_eq!(good["ok"], true, "{good}");
+    assert!(good["fingerprint"].as_str().unwrap().len() == 64);
+    // Someone with the file moves entry 1's first wording into entry 2's row.
+    let path = app.window.state::<AppState>().path();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE events SET payload = (SELECT payload FROM events WHERE seq = 1) WHERE seq = 2",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let bad = invoke(&app, "vault_check", json!({})).unwrap();
+    assert_eq!(bad["ok"], false, "{bad}");
+    assert_eq!(bad["entry"], 2, "{bad}");
+    assert!(bad["problem"].as_str().unwrap().contains("entry 2"), "{bad}");
+}
+
+#[test]
 fn draft_survives_lock_and_unlock() {
     let app = app_with_diary();
     unlock(&app);

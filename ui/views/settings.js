@@ -82,7 +82,35 @@ export async function render(root, ctx) {
     }
   });
 
-  add(root, h('h1', {}, T.title), form, passForm,
+  const checkMsg = message('status');
+  const checkList = h('ul', { class: 'hint', id: 'check-list' });
+  const checkButton = h('button', { type: 'button', id: 'check-diary' }, T.check);
+  checkButton.addEventListener('click', async () => {
+    checkButton.disabled = true;
+    setMessage(checkMsg, 'status', T.checking);
+    checkList.replaceChildren();
+    try {
+      const r = await api.vault_check();
+      if (r.ok) {
+        setMessage(checkMsg, 'ok', T.checkOk);
+        checkList.append(...r.checked.map((c) => h('li', {}, c)),
+          h('li', {}, `${T.fingerprint}: `, h('code', {}, r.fingerprint || '')));
+      } else {
+        const where = T.checkWhere(r.entry, r.exhibit);
+        setMessage(checkMsg, 'error', `${T.checkProblem} ${where ? `${where}: ` : ''}${r.problem || ''}`);
+        checkList.append(h('li', {}, T.checkNext));
+      }
+    } catch (err) {
+      setMessage(checkMsg, 'error', err.message || S.errors.generic);
+    } finally {
+      checkButton.disabled = false;
+    }
+  });
+  const checkCard = h('section', { class: 'card', 'aria-labelledby': 'check-title' },
+    h('h2', { id: 'check-title' }, T.checkTitle), h('p', { class: 'hint' }, T.checkIntro),
+    checkMsg, checkList, h('div', { class: 'actions' }, checkButton));
+
+  add(root, h('h1', {}, T.title), form, passForm, checkCard,
     info ? h('section', { class: 'card', 'aria-labelledby': 'about-title' },
       h('h2', { id: 'about-title' }, T.about),
       h('p', {}, T.counts(info.entries, info.exhibits)),

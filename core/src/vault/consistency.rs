@@ -22,7 +22,8 @@ pub(crate) fn mark_sequence(mark: &str) -> Option<u64> {
 fn disagrees(what: String) -> Error {
     Error::Tampered(format!(
         "{what}. The diary does not agree with its own record of changes, so nothing \
-         will be exported from it; check the diary (daybook verify) to see what is affected"
+         will be exported from it; check the diary (Check my diary in Settings, or \
+         daybook verify) to see what is affected"
     ))
 }
 

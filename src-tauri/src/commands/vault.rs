@@ -152,6 +152,39 @@ pub async fn vault_info(state: State<'_, AppState>) -> CmdResult<InfoView> {
     })
 }
 
+/// What "Check my diary" found: the same checks as `daybook verify`.
+#[derive(Serialize)]
+pub struct CheckView {
+    ok: bool,
+    /// What was checked, in plain words.
+    checked: Vec<String>,
+    /// The fingerprint printed in reports, when the chain holds.
+    fingerprint: Option<String>,
+    /// What did not hold, naming the entry and exhibit where there is one.
+    problem: Option<String>,
+    entry: Option<u64>,
+    exhibit: Option<String>,
+}
+
+/// Checks the whole diary: the chain, every record's authenticity, the index and the
+/// exhibit rows against the chain, every original and preview.
+#[tauri::command]
+pub async fn vault_check(state: State<'_, AppState>) -> CmdResult<CheckView> {
+    let report = state.with_vault(|v| match v.verify() {
+        Err(e @ daybook_core::Error::Tampered(_)) => Ok(daybook_core::vault::verify::failed(&e)),
+        other => other,
+    })?;
+    let failure = report.failure.clone();
+    Ok(CheckView {
+        ok: report.ok(),
+        checked: report.checked,
+        fingerprint: report.fingerprint,
+        problem: failure.as_ref().map(|f| f.message.clone()),
+        entry: failure.as_ref().and_then(|f| f.entry),
+        exhibit: failure.and_then(|f| f.exhibit),
+    })
+}
+
 /// Quick exit: hide the window at once, keep the draft (sealed), lock, delete the
 /// practice diary if that is what is open, and end the process.
 #[tauri::command]
