@@ -192,9 +192,9 @@ fn forge_backdated_note(app: &App, id: &str, text: &str) {
         })
         .unwrap();
     let recipient =
-        daybook_core::crypto::Recipient::parse(std::str::from_utf8(&recipient).unwrap())
-            .unwrap();
-    conn.execute("INSERT INTO entries(id) VALUES (?1)", [id]).unwrap();
+        daybook_core::crypto::Recipient::parse(std::str::from_utf8(&recipient).unwrap()).unwrap();
+    conn.execute("INSERT INTO entries(id) VALUES (?1)", [id])
+        .unwrap();
     let number = conn.last_insert_rowid();
     let note = json!({"v": 1, "table": "inbox", "id": id, "body": {
         "kind": "created", "entry_id": id, "number": number,
@@ -213,24 +213,39 @@ fn forge_backdated_note(app: &App, id: &str, text: &str) {
 fn held_quick_notes_are_shown_and_the_person_keeps_or_discards_them() {
     let app = app_with_diary();
     unlock(&app);
-    invoke(&app, "entry_add", json!({ "form": form("He was at the gate") })).unwrap();
+    invoke(
+        &app,
+        "entry_add",
+        json!({ "form": form("He was at the gate") }),
+    )
+    .unwrap();
     invoke(&app, "vault_lock", json!({})).unwrap();
     forge_backdated_note(&app, "aa11", "A note from long ago");
     forge_backdated_note(&app, "bb22", "Another one");
     unlock(&app);
     let rows = invoke(&app, "entry_list", json!({})).unwrap();
-    assert_eq!(rows.as_array().unwrap().len(), 1, "held notes are not entries: {rows}");
+    assert_eq!(
+        rows.as_array().unwrap().len(),
+        1,
+        "held notes are not entries: {rows}"
+    );
     let held = invoke(&app, "note_held_list", json!({})).unwrap();
     let held = held.as_array().unwrap();
     assert_eq!(held.len(), 2, "{held:?}");
-    assert!(held[0]["reason"].as_str().unwrap().contains("before the diary's last change"));
+    assert!(held[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("before the diary's last change"));
     assert_eq!(held[0]["written"], "01/01/2024 09:00 UTC");
     let kept = invoke(&app, "note_keep", json!({ "id": "aa11" })).unwrap();
     let detail = invoke(&app, "entry_get", json!({ "number": kept })).unwrap();
     assert_eq!(detail["entry"]["written_while_locked"], true);
     assert!(detail["entry"]["held"].as_str().is_some(), "{detail}");
     invoke(&app, "note_discard", json!({ "id": "bb22" })).unwrap();
-    assert_eq!(invoke(&app, "note_held_list", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        invoke(&app, "note_held_list", json!({})).unwrap(),
+        json!([])
+    );
     let err = invoke(&app, "note_discard", json!({ "id": "bb22" })).unwrap_err();
     assert!(err["kind"].is_string(), "{err}");
     assert_eq!(
