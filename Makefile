@@ -6,11 +6,14 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Tools the tests use as independent checkers, and libraries the build links.
-APT_PACKAGES := age qpdf poppler-utils sqlite3 libheif-dev pkg-config gcc python3 tar coreutils xxd time util-linux
+APT_PACKAGES := age qpdf poppler-utils sqlite3 openssl libheif-dev pkg-config gcc python3 tar coreutils xxd time util-linux
 
-.PHONY: run test deps check-rust lint unit bench clean cli
+.PHONY: run test deps check-rust lint unit test-units bench clean cli
 
 include mk/desktop.mk
+
+# Every cargo run below uses the one target directory mk/desktop.mk works out
+# ($CARGO_TARGET_DIR, else target/), so the desktop steps reuse what these built.
 
 check-rust:
 	@command -v $(CARGO) >/dev/null || { echo "Daybook needs Rust (cargo). Install it with rustup: https://rustup.rs"; exit 1; }
@@ -32,26 +35,34 @@ run: deps desktop-deps cli
 	  echo; \
 	  echo "There is no display here, so the Daybook window cannot open."; \
 	  echo "From a desktop session, run: make run"; \
-	  echo "To see it without a screen: xvfb-run -a $(DESKTOP_TARGET)/release/daybook"; \
-	  echo "The command line is ready: ./target/release/daybook --help"; \
+	  echo "To see it without a screen: xvfb-run -a $(DESKTOP_TARGET)/release/$(DESKTOP_APP_BIN)"; \
+	  echo "The command line is ready: $(DESKTOP_TARGET)/release/daybook --help"; \
 	else \
 	  $(MAKE) --no-print-directory desktop-run DESKTOP_PROFILE=release; \
 	fi
 
 cli: deps
-	$(CARGO) build --release -p daybook-cli
+	$(DESKTOP_CARGO) build --release -p daybook-cli
 
+# Formatting of every crate; clippy for the core and the command line. The desktop
+# crates are compiled by the tests (clippy for them: make desktop-lint).
 lint: deps
-	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(DESKTOP_CARGO) fmt --all -- --check
+	$(DESKTOP_CARGO) clippy -p daybook-core -p daybook-cli --all-targets -- -D warnings
 
+# The core and command-line tests only: no Tauri, no webview libraries.
 unit: deps
-	$(CARGO) test --workspace
+	$(DESKTOP_CARGO) test
 
-test: lint unit desktop-test
+# The core, command-line and shell tests (the shell's on Tauri's mock runtime) in one
+# cargo run, so the core is built once for them and for the app the e2e tests drive.
+test-units: deps desktop-deps
+	$(DESKTOP_CARGO) test --workspace --exclude daybook-desktop-e2e
+
+test: lint test-units desktop-test-e2e
 
 bench: deps
-	$(CARGO) bench -p daybook-core
+	$(DESKTOP_CARGO) bench -p daybook-core
 
 clean:
-	$(CARGO) clean
+	$(DESKTOP_CARGO) clean

@@ -9,14 +9,19 @@
 #                         under Xvfb, in a network namespace with no interfaces but
 #                         loopback when run as root
 #
-# Both crates have their own [workspace] and share one target directory, so the
-# dependencies they have in common are built once. Nothing here needs npm or the
-# network once the dependencies are fetched.
+# Both crates are members of the root workspace (not default members, so a plain
+# `cargo build` or `cargo test` leaves Tauri out) and use its one Cargo.lock and one
+# target directory. The app's binary is `daybook-app`, beside the command line's
+# `daybook`. Nothing here needs npm or the network once the dependencies are fetched.
 
 DESKTOP_ROOT   := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
-DESKTOP_TARGET ?= $(DESKTOP_ROOT)/src-tauri/target
+DESKTOP_TARGET ?= $(abspath $(or $(CARGO_TARGET_DIR),$(DESKTOP_ROOT)/target))
 DESKTOP_E2E_OUT ?= $(DESKTOP_TARGET)/e2e
 DESKTOP_PROFILE ?= debug
+DESKTOP_APP_BIN := daybook-app
+# The end-to-end tests start the app through a link named `daybook`, the process
+# name they look for among the driver's children.
+DESKTOP_E2E_APP ?= $(DESKTOP_TARGET)/e2e-app/daybook
 CARGO          ?= cargo
 DESKTOP_SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -27,8 +32,9 @@ DESKTOP_APT_PACKAGES := build-essential pkg-config curl file \
 	python3 python3-gi gir1.2-gtk-3.0 python3-xlib
 
 DESKTOP_CARGO := CARGO_TARGET_DIR=$(DESKTOP_TARGET) $(CARGO)
-DESKTOP_APP_MANIFEST  := --manifest-path $(DESKTOP_ROOT)/src-tauri/Cargo.toml
-DESKTOP_E2E_MANIFEST  := --manifest-path $(DESKTOP_ROOT)/tests/desktop/Cargo.toml
+DESKTOP_WORKSPACE := --manifest-path $(DESKTOP_ROOT)/Cargo.toml
+DESKTOP_APP_PKG   := $(DESKTOP_WORKSPACE) -p daybook-desktop
+DESKTOP_E2E_PKG   := $(DESKTOP_WORKSPACE) -p daybook-desktop-e2e
 
 .PHONY: desktop-lint desktop-deps desktop-build desktop-release desktop-run desktop-test \
 	desktop-test-unit desktop-test-e2e desktop-clean-e2e
@@ -45,35 +51,37 @@ desktop-deps:
 	@command -v WebKitWebDriver >/dev/null 2>&1 || { echo "WebKitWebDriver is missing (package webkit2gtk-driver)"; exit 1; }
 
 desktop-build:
-	$(DESKTOP_CARGO) build $(DESKTOP_APP_MANIFEST)
+	$(DESKTOP_CARGO) build $(DESKTOP_APP_PKG)
 
 desktop-release:
-	$(DESKTOP_CARGO) build $(DESKTOP_APP_MANIFEST) --release --features custom-protocol
+	$(DESKTOP_CARGO) build $(DESKTOP_APP_PKG) --release --features custom-protocol
 
 desktop-run: $(if $(filter release,$(DESKTOP_PROFILE)),desktop-release,desktop-build)
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set)."; \
 	  echo "Run this from a desktop session, or see it headless with:"; \
-	  echo "  xvfb-run -a $(DESKTOP_TARGET)/$(DESKTOP_PROFILE)/daybook"; \
+	  echo "  xvfb-run -a $(DESKTOP_TARGET)/$(DESKTOP_PROFILE)/$(DESKTOP_APP_BIN)"; \
 	  exit 1; \
 	fi
-	$(DESKTOP_TARGET)/$(DESKTOP_PROFILE)/daybook
+	$(DESKTOP_TARGET)/$(DESKTOP_PROFILE)/$(DESKTOP_APP_BIN)
 
 desktop-test: desktop-deps desktop-test-unit desktop-test-e2e
 
 # The shell's unit tests and the command tests on Tauri's mock runtime.
 desktop-test-unit:
-	$(DESKTOP_CARGO) test $(DESKTOP_APP_MANIFEST)
+	$(DESKTOP_CARGO) test $(DESKTOP_APP_PKG)
 
 # Builds first (with the network), then runs offline: inside a fresh network
 # namespace (only loopback, for WebDriver) when root, else as it is.
+# DESKTOP_E2E_ARGS narrows the run, e.g. DESKTOP_E2E_ARGS="--test e2e".
 desktop-test-e2e: desktop-build
-	$(DESKTOP_CARGO) test $(DESKTOP_E2E_MANIFEST) --no-run
-	@mkdir -p $(DESKTOP_E2E_OUT)
+	$(DESKTOP_CARGO) test $(DESKTOP_E2E_PKG) --no-run
+	@mkdir -p $(DESKTOP_E2E_OUT) $(dir $(DESKTOP_E2E_APP))
+	@ln -sfn $(DESKTOP_TARGET)/debug/$(DESKTOP_APP_BIN) $(DESKTOP_E2E_APP)
 	@run='ip link set lo up 2>/dev/null; \
-	  DAYBOOK_E2E_OUT=$(DESKTOP_E2E_OUT) CARGO_TARGET_DIR=$(DESKTOP_TARGET) \
+	  DAYBOOK_E2E_OUT=$(DESKTOP_E2E_OUT) DAYBOOK_APP=$(DESKTOP_E2E_APP) CARGO_TARGET_DIR=$(DESKTOP_TARGET) \
 	  xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- \
-	  $(CARGO) test --offline $(DESKTOP_E2E_MANIFEST) -- --test-threads=1 --nocapture'; \
+	  $(CARGO) test --offline $(DESKTOP_E2E_PKG) $(DESKTOP_E2E_ARGS) -- --test-threads=1 --nocapture'; \
 	if [ "$$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then \
 	  echo "e2e: in a network namespace with no interfaces but loopback"; \
 	  unshare --net sh -c "$$run"; \
@@ -84,12 +92,10 @@ desktop-test-e2e: desktop-build
 	@echo "Screenshots, axe reports and bench.json: $(DESKTOP_E2E_OUT)"
 
 desktop-clean-e2e:
-	rm -rf $(DESKTOP_E2E_OUT)
+	rm -rf $(DESKTOP_E2E_OUT) $(dir $(DESKTOP_E2E_APP))
 
-# Formatting and clippy for the desktop crates (kept out of `make test` to save CI
-# time: the shell's Tauri dependencies take minutes to check).
+# Clippy for the desktop crates (kept out of `make test` to save CI time: checking
+# the shell's Tauri dependencies takes minutes, and the tests build them anyway).
+# `make lint` already checks their formatting.
 desktop-lint: desktop-deps
-	$(DESKTOP_CARGO) fmt $(DESKTOP_APP_MANIFEST) -- --check
-	$(DESKTOP_CARGO) fmt $(DESKTOP_E2E_MANIFEST) -- --check
-	$(DESKTOP_CARGO) clippy $(DESKTOP_APP_MANIFEST) --all-targets -- -D warnings
-	$(DESKTOP_CARGO) clippy $(DESKTOP_E2E_MANIFEST) --all-targets -- -D warnings
+	$(DESKTOP_CARGO) clippy $(DESKTOP_APP_PKG) $(DESKTOP_E2E_PKG) --all-targets -- -D warnings

@@ -1,6 +1,7 @@
 //! Declares the app's commands so Tauri generates one `allow-…` permission for each
-//! and allows none of them unless `capabilities/main.json` lists it. Keep this list
-//! and `generate_handler!` in `src/lib.rs` the same.
+//! and allows none of them unless `capabilities/main.json` lists it. Keep this list,
+//! `generate_handler!` in `src/lib.rs`, `capabilities/main.json` and `ui/api.js` the
+//! same: the test in `src/command_lists.rs` names any difference.
 
 const COMMANDS: &[&str] = &[
     "app_vocabulary",

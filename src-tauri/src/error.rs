@@ -7,12 +7,8 @@ use serde::Serialize;
 
 /// Error kinds that come from the shell rather than the core.
 pub mod kind {
-    /// A long job was asked to stop.
-    pub const CANCELLED: &str = "cancelled";
     /// The user closed a dialog without choosing anything.
     pub const DIALOG_CANCELLED: &str = "dialog_cancelled";
-    /// A feature whose core half is not there yet.
-    pub const NOT_AVAILABLE: &str = "not_available";
     /// A request the UI should never make (unknown token, bad header…).
     pub const BAD_REQUEST: &str = "bad_request";
     /// There is no diary yet.

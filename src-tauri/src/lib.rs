@@ -251,4 +251,6 @@ fn watch_for_idle<R: Runtime>(app: tauri::AppHandle<R>) {
 }
 
 #[cfg(test)]
+mod command_lists;
+#[cfg(test)]
 mod tests;

@@ -79,7 +79,6 @@ export function render(root) {
         bar.hidden = true;
         if (err.kind === 'dialog_cancelled') setMessage(msg, 'ok', '');
         else if (err.kind === 'cancelled') setMessage(msg, 'ok', T.cancelled);
-        else if (err.kind === 'not_available') setMessage(msg, 'error', T.notAvailable);
         else if (err.kind === 'invalid_field') showInvalid(err, msg, own);
         else setMessage(msg, 'error', err.message || S.errors.generic);
       } finally {

@@ -237,22 +237,13 @@ fn capture_time_of_file(path: &std::path::Path) -> Option<String> {
     metadata::read(path, media_type::sniff(&head[..n])).capture_time
 }
 
+/// The UI sends the suggested name through `encodeURIComponent`. A `%` that does not
+/// start a pair of hex digits is kept as it is, and bytes that are not UTF-8 become
+/// U+FFFD, so any header gives some name.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && text.is_char_boundary(i + 3) {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -265,5 +256,7 @@ mod tests {
         );
         assert_eq!(super::percent_decode("caf%C3%A9.png"), "café.png");
         assert_eq!(super::percent_decode("100%"), "100%");
+        assert_eq!(super::percent_decode("50%25%zz.png"), "50%%zz.png");
+        assert_eq!(super::percent_decode("%E2%82.png"), "\u{FFFD}.png");
     }
 }
