@@ -5,6 +5,7 @@
 //! docs/vault-format.md works.
 
 mod common;
+mod seed;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -754,27 +755,10 @@ fn two_processes_adding_at_once_lose_nothing() {
     d.run(&["verify"]).expect(0);
 }
 
-/// A small pseudo-random sequence (no dependency needed for this).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % below
-    }
-}
-
 #[test]
 fn killed_writers_lose_nothing_acknowledged() {
     let d = Diary::new();
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|t| t.as_nanos() as u64)
-        .unwrap_or(1);
-    eprintln!("seed {seed}");
-    let mut rng = Lcg(seed);
+    let mut rng = seed::Rng::for_test("killed_writers_lose_nothing_acknowledged");
     // Kill at random moments of a whole run: 0–50 ms, or up to a little longer than
     // an add takes here when that is longer (a debug build on a busy machine).
     let started = std::time::Instant::now();
@@ -795,7 +779,7 @@ fn killed_writers_lose_nothing_acknowledged() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.next(window + 1)));
+        std::thread::sleep(Duration::from_millis(rng.below(window as usize + 1) as u64));
         let _ = child.kill(); // SIGKILL; harmless if it already finished
         let out = child.wait_with_output().unwrap();
         if std::os::unix::process::ExitStatusExt::signal(&out.status) == Some(9) {

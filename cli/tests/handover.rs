@@ -2,12 +2,14 @@
 //! tools a support worker or police officer would use: Debian's `age` (Go),
 //! GNU tar, sha256sum and poppler.
 
+mod seed;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use seed::Rng;
 use support::{
     age_decrypt_with_passphrase, daybook, daybook_bare, pdftotext, photos, q, sh, sha256_file,
     snapshot, squash, Diary, Run, PASS,
@@ -600,21 +602,6 @@ fn hostile_handovers_are_refused_and_nothing_is_written() {
     }
 }
 
-/// xorshift64*: a small, fixed-seed generator for reproducible offsets.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 #[test]
 fn a_flipped_byte_anywhere_is_caught() {
     require_tools!("age");
@@ -628,7 +615,7 @@ fn a_flipped_byte_anywhere_is_caught() {
         .expect("age header")
         + 48;
     assert!(header_end < bytes.len());
-    let mut rng = Rng(0x5eed_da7b_00c0_ffee);
+    let mut rng = Rng::for_test("a_flipped_byte_anywhere_is_caught");
     let mut offsets = BTreeSet::new();
     while offsets.len() < 20 {
         offsets.insert(rng.below(header_end));

@@ -1,8 +1,14 @@
 //! A wrong passphrase (or recovery code) is refused with a clear kind, changes nothing
-//! in the file, and each further failure in the same process waits longer. One test
-//! in its own binary, because the failure count is process-wide.
+//! in the file, and each further failure in the same process waits longer.
+//!
+//! The failure count is process-wide, so the two tests must not share a process:
+//! `the_wait_grows_with_each_failure_and_resets` is the one test anywhere that
+//! checks the real waits (0.5 s, 1 s, 2 s …); `wrong_passphrases_change_nothing`
+//! runs itself again in a child process of this test binary with the debug-build
+//! `DAYBOOK_TEST_FAILURE_DELAY_MS` set, so it checks the file without the waits.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use daybook_core::incident::{Incident, Occurred};
@@ -11,6 +17,8 @@ use daybook_core::{Error, SecretString};
 use sha2::{Digest, Sha256};
 
 const PASS: &str = "correct horse battery staple";
+/// Debug builds only: the first wait after a wrong passphrase, in milliseconds.
+const FAST_DELAY_ENV: &str = "DAYBOOK_TEST_FAILURE_DELAY_MS";
 
 fn secret(s: &str) -> SecretString {
     SecretString::from(s.to_string())
@@ -35,10 +43,10 @@ fn timed_unlock(vault: &mut Vault, pass: &str) -> (Result<(), Error>, Duration) 
     (result, started.elapsed())
 }
 
-#[test]
-fn wrong_passphrases_change_nothing_and_wait_longer_each_time() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("diary.daybook");
+/// A closed diary with three entries and a quick note waiting in the inbox; returns
+/// its path, recovery code and fingerprint from before the note.
+fn diary(dir: &Path) -> (std::path::PathBuf, SecretString, String) {
+    let path = dir.join("diary.daybook");
     let (mut vault, code) = Vault::create(
         &path,
         secret(PASS),
@@ -67,40 +75,60 @@ fn wrong_passphrases_change_nothing_and_wait_longer_each_time() {
     ))
     .unwrap();
     drop(v);
+    (path, code, fingerprint)
+}
+
+/// In the parent test process: runs `test` again in a child process of this test
+/// binary with the short wait, checks that it ran and passed, and returns `true`
+/// (the caller stops). In that child: returns `false` (the caller runs the body).
+fn ran_in_child_with_short_wait(test: &str) -> bool {
+    if std::env::var_os(FAST_DELAY_ENV).is_some() {
+        return false;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(FAST_DELAY_ENV, "1")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{test} in a child process:\n{said}");
+    assert!(
+        said.contains("1 passed"),
+        "the child process ran no test:\n{said}"
+    );
+    true
+}
+
+#[test]
+fn wrong_passphrases_change_nothing() {
+    if ran_in_child_with_short_wait("wrong_passphrases_change_nothing") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (path, code, fingerprint) = diary(tmp.path());
     let before = settled_sha256(&path);
 
     let mut v = Vault::open(&path).unwrap();
-    let (first, first_took) = timed_unlock(&mut v, "correct horse battery stapler");
-    let err = first.unwrap_err();
+    let err = v
+        .unlock(&secret("correct horse battery stapler"))
+        .unwrap_err();
     assert!(matches!(err, Error::WrongPassphrase));
     assert_eq!(err.kind(), "wrong_passphrase");
     assert_eq!(err.to_string(), "that passphrase does not open this diary");
     assert!(!v.is_unlocked());
-    let (second, second_took) = timed_unlock(&mut v, "");
-    assert!(matches!(second, Err(Error::WrongPassphrase)));
-    assert!(
-        first_took >= Duration::from_millis(400),
-        "the first failure waited only {first_took:?}"
-    );
-    assert!(
-        second_took > first_took,
-        "the second failure ({second_took:?}) should wait longer than the first ({first_took:?})"
-    );
-    // A wrong recovery code counts too, and also changes nothing.
-    let started = Instant::now();
+    assert!(matches!(v.unlock(&secret("")), Err(Error::WrongPassphrase)));
     let err = v
         .recover(
             &secret("00000-00000-00000-00000-00000-00000"),
             secret("a new passphrase"),
         )
         .unwrap_err();
-    let third_took = started.elapsed();
     assert!(matches!(err, Error::WrongRecoveryCode));
     assert_eq!(err.kind(), "wrong_recovery_code");
-    assert!(
-        third_took > second_took,
-        "{third_took:?} vs {second_took:?}"
-    );
     assert!(matches!(
         v.change_passphrase(&secret("nope nope nope"), secret("a new passphrase")),
         Err(Error::WrongPassphrase)
@@ -113,7 +141,7 @@ fn wrong_passphrases_change_nothing_and_wait_longer_each_time() {
         "a wrong passphrase changed the file"
     );
 
-    // The right passphrase resets the delay.
+    // The right passphrase still opens it, and the waiting note joins the chain.
     let mut v = Vault::open(&path).unwrap();
     v.unlock(&secret(PASS)).unwrap();
     assert_eq!(v.entries().unwrap().len(), 4);
@@ -123,14 +151,60 @@ fn wrong_passphrases_change_nothing_and_wait_longer_each_time() {
         "the quick note joined the chain"
     );
     drop(v);
+    // The recovery code itself still opens it.
+    let mut v = Vault::open(&path).unwrap();
+    v.recover(&code, secret("brand new passphrase")).unwrap();
+    assert!(v.verify().unwrap().ok());
+}
+
+/// The real waits, as a person meets them: the first wrong passphrase waits at
+/// least 0.4 s (0.5 s asked), each further failure (a wrong recovery code counts
+/// too) longer, and the right passphrase starts again from the first wait.
+#[test]
+fn the_wait_grows_with_each_failure_and_resets() {
+    assert!(
+        std::env::var_os(FAST_DELAY_ENV).is_none(),
+        "{FAST_DELAY_ENV} is set: this test checks the real waits"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (path, _, _) = diary(tmp.path());
+    let mut v = Vault::open(&path).unwrap();
+    let (first, first_took) = timed_unlock(&mut v, "correct horse battery stapler");
+    assert!(matches!(first, Err(Error::WrongPassphrase)));
+    let (second, second_took) = timed_unlock(&mut v, "");
+    assert!(matches!(second, Err(Error::WrongPassphrase)));
+    assert!(
+        first_took >= Duration::from_millis(400),
+        "the first failure waited only {first_took:?}"
+    );
+    assert!(
+        second_took > first_took,
+        "the second failure ({second_took:?}) should wait longer than the first ({first_took:?})"
+    );
+    let started = Instant::now();
+    let err = v
+        .recover(
+            &secret("00000-00000-00000-00000-00000-00000"),
+            secret("a new passphrase"),
+        )
+        .unwrap_err();
+    let third_took = started.elapsed();
+    assert!(matches!(err, Error::WrongRecoveryCode));
+    assert!(
+        third_took > second_took,
+        "{third_took:?} vs {second_took:?}"
+    );
+    drop(v);
+
+    // The right passphrase resets the wait.
+    let mut v = Vault::open(&path).unwrap();
+    v.unlock(&secret(PASS)).unwrap();
+    drop(v);
     let mut v = Vault::open(&path).unwrap();
     let (again, again_took) = timed_unlock(&mut v, "wrong again");
     assert!(matches!(again, Err(Error::WrongPassphrase)));
     assert!(
-        again_took < second_took,
+        again_took >= Duration::from_millis(400) && again_took < second_took,
         "{again_took:?} vs {second_took:?}"
     );
-    // The recovery code itself still opens it.
-    v.recover(&code, secret("brand new passphrase")).unwrap();
-    assert!(v.verify().unwrap().ok());
 }

@@ -17,6 +17,9 @@ pub fn command(vault: &Path) -> Command {
         .arg(vault)
         .env_remove("DAYBOOK_VAULT")
         .env("DAYBOOK_INSECURE_SCRYPT_LOG_N", "10")
+        // Debug builds: no real wait after a wrong passphrase (the core's
+        // wrong_passphrase test checks the real one).
+        .env("DAYBOOK_TEST_FAILURE_DELAY_MS", "0")
         .env("TZ", "Europe/London")
         .env("HOME", vault.parent().unwrap_or(Path::new("/nonexistent")))
         .stdin(Stdio::null());

@@ -27,6 +27,7 @@ pub fn daybook(vault: &Path) -> Command {
 pub fn daybook_bare(home: &Path) -> Command {
     let mut cmd = Command::new(bin());
     cmd.env_remove("DAYBOOK_VAULT")
+        .env("DAYBOOK_TEST_FAILURE_DELAY_MS", "0")
         .env("TZ", "Europe/London")
         .env("HOME", home)
         .stdin(Stdio::null());

@@ -17,14 +17,45 @@ static FAILURES: AtomicU32 = AtomicU32::new(0);
 /// The wait after the first failure; each further failure doubles it.
 const FAILURE_DELAY_FIRST: Duration = Duration::from_millis(500);
 const FAILURE_DELAY_MAX: Duration = Duration::from_secs(30);
-fn failure_delay(failures: u32) -> Duration {
+/// Debug builds only: a shorter first wait for the tests, in milliseconds.
+///
+/// Why only there: anyone who can set the person's environment (a shared login, a
+/// line in a shell profile) could otherwise make guessing the passphrase cheaper.
+/// In a release build the variable is never read: the code that reads it is not
+/// compiled in (`cfg(debug_assertions)`), so no value, however set, changes the wait.
+/// It can only shorten the wait, never lengthen it, and the wait still doubles.
+#[cfg_attr(not(debug_assertions), allow(dead_code))]
+const TEST_FAILURE_DELAY_ENV: &str = "DAYBOOK_TEST_FAILURE_DELAY_MS";
+
+/// The first wait: 0.5 s, or in debug builds what `TEST_FAILURE_DELAY_ENV` asks for.
+fn first_failure_delay() -> Duration {
+    #[cfg(debug_assertions)]
+    {
+        first_failure_delay_from(std::env::var(TEST_FAILURE_DELAY_ENV).ok().as_deref())
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        FAILURE_DELAY_FIRST
+    }
+}
+
+/// The first wait for a value of `TEST_FAILURE_DELAY_ENV` (debug builds only).
+#[cfg(debug_assertions)]
+fn first_failure_delay_from(value: Option<&str>) -> Duration {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .map_or(FAILURE_DELAY_FIRST, |asked| asked.min(FAILURE_DELAY_FIRST))
+}
+
+fn failure_delay(first: Duration, failures: u32) -> Duration {
     let factor = 1u32 << failures.saturating_sub(1).min(10);
-    (FAILURE_DELAY_FIRST * factor).min(FAILURE_DELAY_MAX)
+    (first * factor).min(FAILURE_DELAY_MAX)
 }
 /// Records a failed attempt and waits longer each time.
 fn wait_after_failure() {
     let failures = FAILURES.fetch_add(1, Ordering::SeqCst) + 1;
-    std::thread::sleep(failure_delay(failures));
+    std::thread::sleep(failure_delay(first_failure_delay(), failures));
 }
 
 impl Vault {
@@ -143,9 +174,59 @@ mod tests {
 
     #[test]
     fn failure_delay_grows_and_is_capped() {
-        assert_eq!(failure_delay(1), Duration::from_millis(500));
-        assert_eq!(failure_delay(2), Duration::from_secs(1));
-        assert_eq!(failure_delay(3), Duration::from_secs(2));
-        assert_eq!(failure_delay(20), FAILURE_DELAY_MAX);
+        let first = FAILURE_DELAY_FIRST;
+        assert_eq!(failure_delay(first, 1), Duration::from_millis(500));
+        assert_eq!(failure_delay(first, 2), Duration::from_secs(1));
+        assert_eq!(failure_delay(first, 3), Duration::from_secs(2));
+        assert_eq!(failure_delay(first, 20), FAILURE_DELAY_MAX);
+        // A shortened first wait still doubles.
+        let short = Duration::from_millis(2);
+        assert_eq!(failure_delay(short, 1), short);
+        assert_eq!(failure_delay(short, 3), Duration::from_millis(8));
+    }
+
+    #[cfg(debug_assertions)]
+    #[test]
+    fn a_debug_build_takes_a_shorter_test_delay_but_never_a_longer_one() {
+        assert_eq!(first_failure_delay_from(None), FAILURE_DELAY_FIRST);
+        assert_eq!(first_failure_delay_from(Some("0")), Duration::ZERO);
+        assert_eq!(
+            first_failure_delay_from(Some("5")),
+            Duration::from_millis(5)
+        );
+        assert_eq!(
+            first_failure_delay_from(Some("999999")),
+            FAILURE_DELAY_FIRST
+        );
+        assert_eq!(
+            first_failure_delay_from(Some("not a number")),
+            FAILURE_DELAY_FIRST
+        );
+    }
+
+    /// Runs in release test builds, or without building everything in release:
+    /// `cargo test -p daybook-core --lib --config
+    /// 'profile.dev.package.daybook-core.debug-assertions=false' release_build`.
+    /// Runs itself again in a child process with the variable set to 0 (setting it
+    /// here would race with other tests reading the environment).
+    #[cfg(not(debug_assertions))]
+    #[test]
+    fn fail_a_release_build_ignores_the_test_delay() {
+        if std::env::var_os(TEST_FAILURE_DELAY_ENV).is_some() {
+            assert_eq!(first_failure_delay(), FAILURE_DELAY_FIRST);
+            return;
+        }
+        let name = format!(
+            "{}::fail_a_release_build_ignores_the_test_delay",
+            module_path!().split_once("::").map_or("", |(_, rest)| rest)
+        );
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([name.as_str(), "--exact", "--test-threads=1"])
+            .env(TEST_FAILURE_DELAY_ENV, "0")
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("1 passed"), "the child ran no test: {said}");
     }
 }

@@ -9,8 +9,6 @@
 
 mod harness;
 
-use std::time::Duration;
-
 use fantoccini::key::Key;
 use harness::*;
 
@@ -368,12 +366,17 @@ async fn diary_story() -> Res {
         .await?
         .send_keys(&format!("{esc}{esc}"))
         .await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let app_alive = driver
-        .descendants()
-        .iter()
-        .any(|p| harness::comm(*p) == "daybook");
-    assert!(!app_alive, "quick exit closes the app");
+    let gone = wait_for("quick exit to close the app", 10, || {
+        !driver
+            .descendants()
+            .iter()
+            .any(|p| harness::comm(*p) == "daybook")
+    })
+    .await?;
+    eprintln!(
+        "quick exit: the app was gone {} ms after Escape twice",
+        gone.as_millis()
+    );
     let _ = c.close().await;
 
     // ---- Second session: a quick note while locked, read after unlocking; the draft is back.

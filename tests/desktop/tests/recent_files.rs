@@ -47,22 +47,27 @@ async fn picked_files_stay_out_of_recently_used() -> Res {
     wait_heading(&c, "Entry 1").await?;
     click(&c, "#add-files").await?;
 
-    // Find the GTK dialog, point at it (no window manager: focus follows the
-    // pointer), type the path and press Return.
+    // Find the GTK dialog once it is on screen (mapped), point at it (no window
+    // manager: focus follows the pointer), type the path and press Return.
     let started = Instant::now();
     let window = loop {
-        let found = xdotool(&["search", "--name", "^Add evidence$"])?;
+        let found = xdotool(&["search", "--onlyvisible", "--name", "^Add evidence$"])?;
         if let Some(id) = found.lines().last().filter(|s| !s.is_empty()) {
             break id.to_string();
         }
         if started.elapsed() > Duration::from_secs(20) {
             return Err("the native file dialog did not appear".into());
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    eprintln!(
+        "the dialog was on screen after {} ms",
+        started.elapsed().as_millis()
+    );
     xdotool(&["mousemove", "--window", &window, "100", "100"])?;
     xdotool(&["windowfocus", &window])?;
+    // The keys are paced: nothing outside GTK shows when its location field has
+    // opened or taken the text, so there is no state to wait for here.
     xdotool(&["key", "ctrl+l"])?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     xdotool(&["type", "--delay", "20", &photo.display().to_string()])?;
@@ -76,13 +81,25 @@ async fn picked_files_stay_out_of_recently_used() -> Res {
     )
     .await?;
     shot(&c, "30-evidence-from-native-dialog").await?;
-    // GTK writes the list shortly after a pick; give it time to (not) do so.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // GTK writes the list shortly after a pick. Nothing shows that
+    // it decided not to, so this waits the full 3 s for it to (not) appear, looking
+    // all along so that a file that does appear fails at once.
     let recent = driver.data_dir().join("recently-used.xbel");
     let name = photo
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let listed = || {
+        std::fs::read_to_string(&recent)
+            .map(|xbel| xbel.contains(&name))
+            .unwrap_or(false)
+    };
+    let _ = wait_for(
+        "the photo in recently-used.xbel (it must not come)",
+        3,
+        listed,
+    )
+    .await;
     match std::fs::read_to_string(&recent) {
         Ok(xbel) => assert!(
             !xbel.contains(&name),

@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 pub type Res<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 const AXE: &str = include_str!("../../vendor/axe.min.js");
+/// How often the waits below look again.
+const POLL_MS: u64 = 50;
 
 /// Where the built app is: `DAYBOOK_APP`, else the debug build next door.
 pub fn app_binary() -> PathBuf {
@@ -77,6 +79,9 @@ impl Driver {
         .env("XDG_RUNTIME_DIR", home.path().join("runtime"))
         .env("TZ", "Europe/London")
         .env_remove("DAYBOOK_VAULT")
+        // Debug builds: no real wait after a wrong passphrase (the core's
+        // wrong_passphrase test checks the real one). A test may set it again.
+        .env("DAYBOOK_TEST_FAILURE_DELAY_MS", "0")
         // The app sets these itself (software drawing, see `prefer_software_drawing`
         // in src-tauri/src/lib.rs); set here too so WebKitWebDriver's processes match.
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
@@ -94,7 +99,7 @@ impl Driver {
             if started.elapsed() > Duration::from_secs(20) {
                 return Err("tauri-driver did not start listening".into());
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(POLL_MS));
         }
         Ok(Driver { home, child, port })
     }
@@ -268,7 +273,45 @@ pub async fn wait_js(client: &Client, condition: &str, secs: u64) -> Res {
             )
             .into());
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(POLL_MS)).await;
+    }
+}
+
+/// Waits until `done()` holds (a process ended, a file appeared…), looking every
+/// 50 ms for up to `secs` seconds; returns how long it took, or an error naming
+/// `what`.
+pub async fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) -> Res<Duration> {
+    let started = Instant::now();
+    loop {
+        if done() {
+            return Ok(started.elapsed());
+        }
+        if started.elapsed() > Duration::from_secs(secs) {
+            return Err(format!("timed out after {secs} s waiting for: {what}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(POLL_MS)).await;
+    }
+}
+
+/// Waits (up to 10 s) until what the page shows is in place: web fonts loaded and
+/// every image (thumbnails included) loaded. Unlike `wait_js` it takes no
+/// screenshot when it gives up, since `shot` itself waits with it.
+pub async fn wait_loaded(client: &Client) -> Res {
+    let started = Instant::now();
+    loop {
+        let v = client
+            .execute(
+                "return document.fonts.status === 'loaded' && [...document.images].every(i => i.complete);",
+                vec![],
+            )
+            .await;
+        if let Ok(Value::Bool(true)) = v {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            return Err(format!("fonts or images still loading after 10 s (last: {v:?})").into());
+        }
+        tokio::time::sleep(Duration::from_millis(POLL_MS)).await;
     }
 }
 
@@ -280,7 +323,7 @@ pub async fn find(client: &Client, css: &str) -> Res<Element> {
             Err(err) if started.elapsed() > Duration::from_secs(15) => {
                 return Err(format!("{css}: {err}").into())
             }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(_) => tokio::time::sleep(Duration::from_millis(POLL_MS)).await,
         }
     }
 }
@@ -337,8 +380,8 @@ pub async fn lock(client: &Client) -> Res {
 
 /// Saves a screenshot as `<n>-<name>.png` and returns its path.
 pub async fn shot(client: &Client, name: &str) -> Res<PathBuf> {
-    // Let fonts and thumbnails settle.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Fonts and thumbnails in place before the picture is taken.
+    wait_loaded(client).await?;
     // WebKit's driver takes the screenshot after the next paint; on a still page
     // under Xvfb that paint may never come. A 1-pixel ticker keeps painting.
     client
@@ -350,6 +393,14 @@ pub async fn shot(client: &Client, name: &str) -> Res<PathBuf> {
              let on = false;
              window.__e2eTick = setInterval(() => { on = !on; d.style.opacity = on ? '0.02' : '0.01'; }, 40);
              return true;",
+            vec![],
+        )
+        .await?;
+    // Two frames drawn with everything loaded (the ticker keeps frames coming).
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
             vec![],
         )
         .await?;
