@@ -11,6 +11,7 @@ APT_PACKAGES := age qpdf poppler-utils sqlite3 openssl libheif-dev pkg-config gc
 .PHONY: run test deps check-rust lint unit test-units bench clean cli
 
 include mk/desktop.mk
+include mk/reliability.mk
 
 # Every cargo run below uses the one target directory mk/desktop.mk works out
 # ($CARGO_TARGET_DIR, else target/), so the desktop steps reuse what these built.

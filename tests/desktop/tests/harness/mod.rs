@@ -27,8 +27,8 @@ pub fn app_binary() -> PathBuf {
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/target"));
-    target.join("debug/daybook")
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("debug/daybook-app")
 }
 
 /// Where screenshots and audit reports go (never committed).
@@ -36,7 +36,7 @@ pub fn output_dir() -> PathBuf {
     let dir = std::env::var_os("DAYBOOK_E2E_OUT")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/target/e2e")
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e")
         });
     std::fs::create_dir_all(&dir).ok();
     dir
