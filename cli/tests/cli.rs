@@ -5,6 +5,8 @@
 //! docs/vault-format.md works.
 
 mod common;
+// One seeded-randomness helper for the core and CLI tests.
+#[path = "../../core/tests/seed/mod.rs"]
 mod seed;
 
 use std::collections::BTreeSet;

@@ -2,6 +2,8 @@
 //! tools a support worker or police officer would use: Debian's `age` (Go),
 //! GNU tar, sha256sum and poppler.
 
+// One seeded-randomness helper for the core and CLI tests.
+#[path = "../../core/tests/seed/mod.rs"]
 mod seed;
 mod support;
 

@@ -583,6 +583,19 @@ fn verify_of_a_copy_leaves_it_byte_identical() {
     assert!(restored.verify().unwrap().ok());
 }
 
+/// A diary written as Daybook 0.1 wrote them: no record is authenticated.
+fn legacy_diary(path: &Path) -> (Vault, SecretString) {
+    Vault::create(
+        path,
+        secret(PASS),
+        CreateOptions {
+            unauthenticated_for_tests: true,
+            ..options()
+        },
+    )
+    .unwrap()
+}
+
 #[test]
 fn an_older_diary_is_upgraded_at_its_first_unlock() {
     let dir = tempfile::tempdir().unwrap();
@@ -590,15 +603,7 @@ fn an_older_diary_is_upgraded_at_its_first_unlock() {
     let recovery;
     {
         // Written as Daybook 0.1 wrote diaries: no record is authenticated.
-        let (mut vault, code) = Vault::create(
-            &path,
-            secret(PASS),
-            CreateOptions {
-                unauthenticated_for_tests: true,
-                ..options()
-            },
-        )
-        .unwrap();
+        let (mut vault, code) = legacy_diary(&path);
         recovery = code;
         vault.add(incident("first")).unwrap();
         vault.amend(1, incident("first, amended")).unwrap();
@@ -672,15 +677,7 @@ fn restoring_the_untagged_records_of_an_upgraded_diary_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.daybook");
     {
-        let (mut vault, _) = Vault::create(
-            &path,
-            secret(PASS),
-            CreateOptions {
-                unauthenticated_for_tests: true,
-                ..options()
-            },
-        )
-        .unwrap();
+        let (mut vault, _) = legacy_diary(&path);
         vault.add(incident("first")).unwrap();
     }
     let old_head: Vec<u8> = sql(&path)

@@ -350,7 +350,10 @@ fn check_my_diary_names_a_tampered_entry() {
     let bad = invoke(&app, "vault_check", json!({})).unwrap();
     assert_eq!(bad["ok"], false, "{bad}");
     assert_eq!(bad["entry"], 2, "{bad}");
-    assert!(bad["problem"].as_str().unwrap().contains("entry 2"), "{bad}");
+    assert!(
+        bad["problem"].as_str().unwrap().contains("entry 2"),
+        "{bad}"
+    );
 }
 
 #[test]

@@ -122,18 +122,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|_| Error::NotAVault(format!("{} is not a Daybook diary", path.display())))?;
-        let is_vault = conn
-            .query_row("SELECT value FROM meta WHERE name = 'format'", [], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })
-            .map(|v| v == FORMAT)
-            .unwrap_or(false);
-        if !is_vault {
-            return Err(Error::NotAVault(format!(
-                "{} is not a Daybook diary",
-                path.display()
-            )));
-        }
+        check_format(&conn, path)?;
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
         Ok(Store {
@@ -165,18 +154,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|_| Error::NotAVault(format!("{} is not a Daybook diary", path.display())))?;
-        let is_vault = conn
-            .query_row("SELECT value FROM meta WHERE name = 'format'", [], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })
-            .map(|v| v == FORMAT)
-            .unwrap_or(false);
-        if !is_vault {
-            return Err(Error::NotAVault(format!(
-                "{} is not a Daybook diary",
-                path.display()
-            )));
-        }
+        check_format(&conn, path)?;
         let version = migrations::version(&conn)?;
         if version != SCHEMA_VERSION {
             return Err(Error::NotAVault(format!(
@@ -302,6 +280,24 @@ impl Drop for Store {
     fn drop(&mut self) {
         // Let a background checkpoint finish before this connection closes.
         self.wait_for_background();
+    }
+}
+
+/// Refuses a database that is not a Daybook diary (no `format` marker).
+fn check_format(conn: &Connection, path: &Path) -> Result<()> {
+    let is_vault = conn
+        .query_row("SELECT value FROM meta WHERE name = 'format'", [], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })
+        .map(|v| v == FORMAT)
+        .unwrap_or(false);
+    if is_vault {
+        Ok(())
+    } else {
+        Err(Error::NotAVault(format!(
+            "{} is not a Daybook diary",
+            path.display()
+        )))
     }
 }
 

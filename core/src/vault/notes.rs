@@ -63,15 +63,19 @@ impl Vault {
         Ok(out)
     }
 
+    /// One held note, for keeping or discarding it.
+    fn held_note(&mut self, id: &str) -> Result<HeldNote> {
+        self.refuse_if_read_only()?;
+        self.held_notes()?
+            .into_iter()
+            .find(|n| n.id == id)
+            .ok_or_else(|| Error::NotAllowed("there is no held note with that id".into()))
+    }
+
     /// Takes a held note into the diary at the person's word: it is chained marked as
     /// written while locked, with why it was held, so the doubt stays on record.
     pub fn keep_held_note(&mut self, id: &str) -> Result<u64> {
-        self.refuse_if_read_only()?;
-        let held = self
-            .held_notes()?
-            .into_iter()
-            .find(|n| n.id == id)
-            .ok_or_else(|| Error::NotAllowed("there is no held note with that id".into()))?;
+        let held = self.held_note(id)?;
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         let absorbed_at = now();
         self.store.write(|tx| {
@@ -131,12 +135,7 @@ impl Vault {
     /// Discards a held note: it and its entry number are removed (numbers are never
     /// given out again).
     pub fn discard_held_note(&mut self, id: &str) -> Result<()> {
-        self.refuse_if_read_only()?;
-        let held = self
-            .held_notes()?
-            .into_iter()
-            .find(|n| n.id == id)
-            .ok_or_else(|| Error::NotAllowed("there is no held note with that id".into()))?;
+        let held = self.held_note(id)?;
         self.store.write(|tx| {
             for row in store::inbox::all(tx)?
                 .into_iter()

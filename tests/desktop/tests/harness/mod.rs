@@ -35,9 +35,7 @@ pub fn app_binary() -> PathBuf {
 pub fn output_dir() -> PathBuf {
     let dir = std::env::var_os("DAYBOOK_E2E_OUT")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e")
-        });
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e"));
     std::fs::create_dir_all(&dir).ok();
     dir
 }
