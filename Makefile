@@ -64,6 +64,7 @@ test: lint test-units desktop-test-e2e
 
 bench: deps
 	$(DESKTOP_CARGO) bench -p daybook-core
+	$(MAKE) --no-print-directory desktop-bench
 
 clean:
 	$(DESKTOP_CARGO) clean
