@@ -262,6 +262,6 @@ mod tests {
         }
         .to_incident("Europe/London")
         .unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("behaviour"));
+        assert_eq!(err.field.as_deref(), Some("behaviours"));
     }
 }
