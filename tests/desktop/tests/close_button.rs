@@ -44,7 +44,7 @@ async fn closing_the_window_keeps_the_draft() -> Res {
     let mut requests = 0;
     let mut last = first;
     let taken = loop {
-        if requests == 0 || (last.elapsed() >= Duration::from_secs(1) && requests < 6) {
+        if requests == 0 || (last.elapsed() >= Duration::from_secs(1) && requests < 15) {
             let out = x11_script("wm_close.py")
                 .arg(pid.to_string())
                 .arg("Daybook")
@@ -61,8 +61,10 @@ async fn closing_the_window_keeps_the_draft() -> Res {
         if on_screen(pid).is_empty() || process_ended(pid) {
             break Instant::now();
         }
-        if first.elapsed() > Duration::from_secs(8) {
-            return Err("the window was still on screen 8 s after the first close".into());
+        // Under load the first requests can all go unseen (5 were needed in one
+        // run here); a person would keep clicking for longer than that too.
+        if first.elapsed() > Duration::from_secs(16) {
+            return Err("the window was still on screen 16 s after the first close".into());
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     };
