@@ -74,14 +74,16 @@ desktop-test-unit:
 # Builds first (with the network), then runs offline: inside a fresh network
 # namespace (only loopback, for WebDriver) when root, else as it is.
 # DESKTOP_E2E_ARGS narrows the run, e.g. DESKTOP_E2E_ARGS="--test e2e".
-desktop-test-e2e: desktop-build
+# Runs the e2e tests offline, under Xvfb, in a network namespace when root: cargo
+# arguments $(1), test arguments $(2). Also used by mk/reliability.mk.
+define desktop_e2e
 	$(DESKTOP_CARGO) test $(DESKTOP_E2E_PKG) --no-run
 	@mkdir -p $(DESKTOP_E2E_OUT) $(dir $(DESKTOP_E2E_APP))
 	@ln -sfn $(DESKTOP_TARGET)/debug/$(DESKTOP_APP_BIN) $(DESKTOP_E2E_APP)
 	@run='ip link set lo up 2>/dev/null; \
 	  DAYBOOK_E2E_OUT=$(DESKTOP_E2E_OUT) DAYBOOK_APP=$(DESKTOP_E2E_APP) CARGO_TARGET_DIR=$(DESKTOP_TARGET) \
 	  xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- \
-	  $(CARGO) test --offline $(DESKTOP_E2E_PKG) $(DESKTOP_E2E_ARGS) -- --test-threads=1 --nocapture'; \
+	  $(CARGO) test --offline $(DESKTOP_E2E_PKG) $(1) -- --test-threads=1 --nocapture $(2)'; \
 	if [ "$$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then \
 	  echo "e2e: in a network namespace with no interfaces but loopback"; \
 	  unshare --net sh -c "$$run"; \
@@ -90,6 +92,10 @@ desktop-test-e2e: desktop-build
 	  sh -c "$$run"; \
 	fi
 	@echo "Screenshots, axe reports and bench.json: $(DESKTOP_E2E_OUT)"
+endef
+
+desktop-test-e2e: desktop-build
+	$(call desktop_e2e,$(DESKTOP_E2E_ARGS),)
 
 desktop-clean-e2e:
 	rm -rf $(DESKTOP_E2E_OUT) $(dir $(DESKTOP_E2E_APP))
