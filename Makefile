@@ -6,9 +6,9 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Tools the tests use as independent checkers, and libraries the build links.
-APT_PACKAGES := age qpdf poppler-utils sqlite3 openssl libheif-dev pkg-config gcc python3 tar coreutils xxd time util-linux
+APT_PACKAGES := age qpdf poppler-utils sqlite3 openssl nodejs libheif-dev pkg-config gcc python3 tar coreutils xxd time util-linux
 
-.PHONY: run test deps check-rust lint unit test-units bench clean cli
+.PHONY: ui-test run test deps check-rust lint unit test-units bench clean cli
 
 include mk/desktop.mk
 include mk/reliability.mk
@@ -60,7 +60,11 @@ unit: deps
 test-units: deps desktop-deps
 	$(DESKTOP_CARGO) test --workspace --exclude daybook-desktop-e2e
 
-test: lint test-units desktop-test-e2e
+# The UI's pure helpers (ui/dom.js), with Node's own test runner: no packages.
+ui-test: deps
+	node --test tests/ui/
+
+test: lint test-units ui-test desktop-test-e2e
 
 bench: deps
 	$(DESKTOP_CARGO) bench -p daybook-core

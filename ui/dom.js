@@ -27,6 +27,12 @@ function append(el, children) {
   }
 }
 
+/** Whether a passphrase is shorter than the core's rule (`vocab.passphrase_min_chars`),
+ * counted in characters as the core counts them, not UTF-16 units. */
+export function tooShort(text, vocab) {
+  return [...text].length < vocab.passphrase_min_chars;
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

@@ -22,7 +22,7 @@ export const S = {
     create: 'Create my diary',
     creating: 'Creating your diary. This takes a few seconds…',
     mismatch: 'The two passphrases are not the same. Please type them again.',
-    tooShort: 'Please use at least 8 characters. A short sentence works well.',
+    tooShort: (n) => `Please use at least ${n} characters. A short sentence works well.`,
     practiceTitle: 'Not ready yet?',
     practiceIntro: 'You can look around first in a practice diary with made-up entries. It is thrown away when you close Daybook.',
     practice: 'Try it with sample entries',

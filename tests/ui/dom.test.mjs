@@ -16,3 +16,12 @@ test('control characters are made visible; ordinary names are unchanged', () => 
   assert.equal(fileName('a\u007F\u0085b'), 'a<U+007F><U+0085>b');
   for (const name of ['photo 1.jpg', 'café.png', 'صورة.jpg', '写真.png']) assert.equal(fileName(name), name);
 });
+
+test('a passphrase is measured in characters, as the core measures it', async () => {
+  const { tooShort } = await import('../../ui/dom.js');
+  const vocab = { passphrase_min_chars: 8 };
+  assert.equal(tooShort('1234567', vocab), true);
+  assert.equal(tooShort('12345678', vocab), false);
+  // Four emoji are 8 UTF-16 units but 4 characters: too short for the core.
+  assert.equal(tooShort('🔒🔒🔒🔒', vocab), true);
+});

@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, field, checkbox, message, setMessage } from '../dom.js';
+import { add, h, field, checkbox, message, setMessage, tooShort } from '../dom.js';
 
 /** A rough, kind strength hint: words and length matter more than symbols. */
 export function strength(text) {
@@ -35,7 +35,7 @@ export function render(root, ctx) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const a = pass.control.value;
-    if (a.length < 8) { setMessage(msg, 'error', T.tooShort); pass.control.focus(); return; }
+    if (tooShort(a, ctx.vocab)) { setMessage(msg, 'error', T.tooShort(ctx.vocab.passphrase_min_chars)); pass.control.focus(); return; }
     if (a !== confirm.control.value) { setMessage(msg, 'error', T.mismatch); confirm.control.focus(); return; }
     createButton.disabled = true;
     setMessage(msg, 'ok', T.creating);

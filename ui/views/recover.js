@@ -2,7 +2,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, field, message, setMessage } from '../dom.js';
+import { add, h, field, message, setMessage, tooShort } from '../dom.js';
 
 export function render(root, ctx) {
   const T = S.recover;
@@ -14,7 +14,7 @@ export function render(root, ctx) {
   const form = h('form', { class: 'card', novalidate: true }, code.wrap, pass.wrap, confirm.wrap, msg, h('div', { class: 'actions' }, button));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (pass.control.value.length < 8) { setMessage(msg, 'error', S.firstRun.tooShort); pass.control.focus(); return; }
+    if (tooShort(pass.control.value, ctx.vocab)) { setMessage(msg, 'error', S.firstRun.tooShort(ctx.vocab.passphrase_min_chars)); pass.control.focus(); return; }
     if (pass.control.value !== confirm.control.value) { setMessage(msg, 'error', S.firstRun.mismatch); confirm.control.focus(); return; }
     button.disabled = true;
     try {

@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, field, message, setMessage } from '../dom.js';
+import { add, h, field, message, setMessage, tooShort } from '../dom.js';
 
 export async function render(root, ctx) {
   const T = S.settings;
@@ -71,7 +71,7 @@ export async function render(root, ctx) {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, T.change)));
   passForm.addEventListener('submit', async (e) => {
     e.preventDefault();
-    if (next.control.value.length < 8) { setMessage(passMsg, 'error', S.firstRun.tooShort); return; }
+    if (tooShort(next.control.value, ctx.vocab)) { setMessage(passMsg, 'error', S.firstRun.tooShort(ctx.vocab.passphrase_min_chars)); return; }
     if (next.control.value !== again.control.value) { setMessage(passMsg, 'error', S.firstRun.mismatch); return; }
     try {
       await api.vault_change_passphrase(cur.control.value, next.control.value);

@@ -24,6 +24,8 @@ pub struct Vocabulary {
     channels: Vec<Term>,
     risks: Vec<Term>,
     zone: String,
+    /// The core's rule for a new passphrase, so the UI can say so as the person types.
+    passphrase_min_chars: usize,
 }
 
 #[tauri::command]
@@ -54,6 +56,7 @@ pub async fn app_vocabulary() -> CmdResult<Vocabulary> {
             })
             .collect(),
         zone: daybook_core::incident::local_zone(),
+        passphrase_min_chars: daybook_core::vault::PASSPHRASE_MIN_CHARS,
     })
 }
 
