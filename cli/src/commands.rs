@@ -364,6 +364,48 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
         | Command::Restore { .. } => export::run(&cli)?,
         Command::Settings(cmd) => settings(&cli, cmd)?,
         Command::Notes(cmd) => notes(&cli, cmd)?,
+        Command::Import {
+            file,
+            dry_run,
+            json,
+            people,
+            from,
+            to,
+            day_first,
+            month_first,
+            zone,
+            how,
+        } => crate::messages::import(
+            &cli,
+            crate::messages::ImportArgs {
+                file,
+                dry_run: *dry_run,
+                json: *json,
+                people,
+                from: from.as_deref(),
+                to: to.as_deref(),
+                day_first: *day_first,
+                month_first: *month_first,
+                zone: zone.as_deref(),
+                how,
+            },
+        )?,
+        Command::Messages {
+            person,
+            from,
+            to,
+            entry,
+            json,
+        } => crate::messages::list(
+            &cli,
+            crate::messages::ListArgs {
+                person: person.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+                entry: *entry,
+                json: *json,
+            },
+        )?,
     }
     Ok(())
 }

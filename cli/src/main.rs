@@ -15,6 +15,7 @@
 mod commands;
 mod export;
 mod input;
+mod messages;
 mod output;
 mod secret;
 mod session;
@@ -227,6 +228,53 @@ pub enum Command {
     /// Show or change settings
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Import the messages and calls from a phone's export (a WhatsApp chat .txt or
+    /// .zip, an SMS Backup & Restore .xml or call log): one entry a day with contact
+    Import {
+        file: PathBuf,
+        /// Only show what is in the export (people, counts, dates); change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+        /// Whose contact this is about: a name or number from the dry run (repeat for several)
+        #[arg(long = "person", value_name = "NAME_OR_NUMBER")]
+        people: Vec<String>,
+        /// Only messages on or after this day
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only messages on or before this day
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// The chat's dates are day first (31/12/24), when it cannot be told
+        #[arg(long, conflicts_with = "month_first")]
+        day_first: bool,
+        /// The chat's dates are month first (12/31/24), when it cannot be told
+        #[arg(long)]
+        month_first: bool,
+        /// The time zone the phone was in (default: the diary's)
+        #[arg(long, value_name = "ZONE")]
+        zone: Option<String>,
+        /// How the export was obtained (- reads it from standard input)
+        #[arg(long, default_value = "")]
+        how: String,
+    },
+    /// List imported messages and calls
+    Messages {
+        /// Only those from or to this name or number
+        #[arg(long, value_name = "NAME_OR_NUMBER")]
+        person: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Only those linked to this entry
+        #[arg(long, value_name = "NUMBER")]
+        entry: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Quick notes written while locked that were held apart (their time or number
     /// could not be confirmed): list them, keep one, or discard one
     #[command(subcommand)]

@@ -26,6 +26,7 @@ pub fn entry_json(e: &Entry) -> Value {
         "withdrawn_at": match &e.status { Status::Withdrawn { at, .. } => Some(at.to_rfc3339()), _ => None },
         "erased_at": match &e.status { Status::Erased { at } => Some(at.to_rfc3339()), _ => None },
         "exhibits": e.exhibits,
+        "messages": e.messages,
         "written_while_locked": e.written_while_locked,
         "incident": incident,
     })
@@ -219,6 +220,16 @@ pub fn entry_text(e: &Entry, zone: &str) -> String {
         out.push_str(&incident_text(i, zone));
     }
     field(&mut out, "Exhibits:", &e.exhibits.join(", "));
+    if e.messages > 0 {
+        field(
+            &mut out,
+            "Messages:",
+            &format!(
+                "{} imported (daybook messages --entry {})",
+                e.messages, e.number
+            ),
+        );
+    }
     out
 }
 

@@ -56,6 +56,16 @@ pub struct ExhibitTombstone {
     pub size: u64,
 }
 
+/// A sealed page of imported messages, as the chain records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagePage {
+    pub id: String,
+    /// How many messages it holds.
+    pub messages: u64,
+    /// SHA-256 of the page's sealed bytes as stored.
+    pub sealed_sha256: String,
+}
+
 /// One change, as sealed in an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -100,6 +110,9 @@ pub enum Change {
         recorded_at: DateTime<Utc>,
         #[serde(default)]
         exhibits: Vec<ExhibitTombstone>,
+        /// The pages of imported messages removed with the entry.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        message_pages: Vec<String>,
     },
     /// An evidence file was attached.
     ExhibitAdded {
@@ -113,6 +126,18 @@ pub enum Change {
         /// diaries from before it was kept).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         thumbnail_sha256: Option<String>,
+    },
+    /// Messages or calls imported from an export were linked to the entry for
+    /// their day.
+    MessagesAdded {
+        entry_id: String,
+        number: u64,
+        at: DateTime<Utc>,
+        /// The exhibit mark of the export they were read from.
+        source: String,
+        /// How many of them count as contact (from the people the import was about).
+        contact: u64,
+        pages: Vec<MessagePage>,
     },
     /// An evidence file was erased; its hash stays in the chain.
     ExhibitErased {
@@ -129,7 +154,8 @@ impl Change {
             Change::Created { number, .. }
             | Change::Amended { number, .. }
             | Change::Withdrawn { number, .. }
-            | Change::Erased { number, .. } => *number,
+            | Change::Erased { number, .. }
+            | Change::MessagesAdded { number, .. } => *number,
             Change::ExhibitAdded { exhibit, .. } => exhibit.entry_number,
             Change::ExhibitErased { entry_number, .. } => *entry_number,
         }
@@ -144,7 +170,9 @@ impl Change {
                 ..
             } => absorbed_at.unwrap_or(*recorded_at),
             Change::Amended { saved_at, .. } => *saved_at,
-            Change::Withdrawn { at, .. } | Change::Erased { at, .. } => *at,
+            Change::Withdrawn { at, .. }
+            | Change::Erased { at, .. }
+            | Change::MessagesAdded { at, .. } => *at,
             Change::ExhibitAdded { exhibit, .. } => exhibit.added_at,
             Change::ExhibitErased { at, .. } => *at,
         }
@@ -168,6 +196,12 @@ impl Change {
                 )
             }
             Change::ExhibitErased { tombstone, .. } => format!("exhibit {} erased", tombstone.mark),
+            Change::MessagesAdded {
+                number, pages, source, ..
+            } => format!(
+                "{} imported messages from exhibit {source} linked to entry {number}",
+                pages.iter().map(|p| p.messages).sum::<u64>()
+            ),
         }
     }
 }
@@ -197,6 +231,7 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                 exhibits: Vec::new(),
                 written_while_locked: *written_while_locked,
                 held: held.clone(),
+                messages: 0,
             });
         }
         Change::Amended {
@@ -225,10 +260,12 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
             at,
             recorded_at,
             exhibits,
+            ..
         } => match entry {
             Some(e) => {
                 e.status = Status::Erased { at: *at };
                 e.incident = None;
+                e.messages = 0;
                 for t in exhibits {
                     keep_mark(&mut e.exhibits, &t.mark);
                 }
@@ -253,12 +290,18 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                     },
                     written_while_locked: false,
                     held: None,
+                    messages: 0,
                 })
             }
         },
         Change::ExhibitAdded { exhibit, .. } => {
             if let Some(e) = entry {
                 e.exhibits.push(exhibit.mark.clone());
+            }
+        }
+        Change::MessagesAdded { pages, .. } => {
+            if let Some(e) = entry {
+                e.messages += pages.iter().map(|p| p.messages).sum::<u64>();
             }
         }
         Change::ExhibitErased { tombstone, .. } => {

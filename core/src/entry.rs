@@ -76,6 +76,9 @@ pub struct Entry {
     /// confirmed) and kept by the person: why it was held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held: Option<String>,
+    /// How many imported messages and calls are linked to it (see `Vault::messages`).
+    #[serde(default)]
+    pub messages: u64,
 }
 
 impl Entry {

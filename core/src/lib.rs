@@ -33,6 +33,7 @@ pub mod escape;
 pub mod evidence;
 pub mod import;
 pub mod incident;
+pub mod message;
 pub mod outfile;
 pub mod progress;
 pub(crate) mod record;

@@ -36,7 +36,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -50,7 +50,7 @@ pub const DETECT_HEAD_BYTES: usize = 8 * 1024;
 pub const MAX_PROBLEMS_KEPT: usize = 1_000;
 
 /// The kinds of export this module reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// A WhatsApp "Export chat": the `.txt` alone or the `.zip` with media.
@@ -124,7 +124,7 @@ impl When {
 }
 
 /// Someone in an export: a name, a phone number or address, or both.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Party {
     /// The name the phone or the chat shows, when there is one.
     pub name: Option<String>,
@@ -133,7 +133,7 @@ pub struct Party {
 }
 
 /// Which way a message or call went, seen from the phone that made the export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Came in to the phone.
@@ -145,7 +145,7 @@ pub enum Direction {
 }
 
 /// How a call ended, as the call log records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CallOutcome {
     /// An answered incoming call (type 1).
@@ -199,7 +199,7 @@ pub struct Media {
 
 /// Where something is in the source: the line (from 1) and byte offset (from 0) where
 /// it starts. For a WhatsApp zip it is the place in the chat text inside the zip.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Position {
     /// Line number, counting from 1.
     pub line: u64,

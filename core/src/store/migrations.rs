@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("migrations/002_evidence.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("migrations/003_messages.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -8,6 +8,7 @@ pub mod events;
 pub mod exhibits;
 pub mod inbox;
 pub mod index;
+pub mod messages;
 pub mod meta;
 pub mod migrations;
 pub mod sealed;
@@ -323,6 +324,17 @@ fn uri_path(path: &Path) -> String {
 }
 
 /// Reads a BLOB column that may be NULL as bytes.
+/// Whether the schema has `table` (a diary opened read-only is not migrated, so it
+/// may be from before a table was added).
+pub(crate) fn has_table(conn: &Connection, table: &str) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
 pub(crate) fn blob(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Vec<u8>> {
     row.get(idx)
 }

@@ -43,6 +43,11 @@ const TABLES: &[Table] = &[
         key: "name",
         payload: "value",
     },
+    Table {
+        name: "message_pages",
+        key: "id",
+        payload: "payload",
+    },
 ];
 
 /// `meta` rows that are not sealed records: plaintext, or passphrase-sealed keys.
@@ -65,6 +70,10 @@ pub struct Record {
 pub fn all(conn: &Connection) -> Result<Vec<Record>> {
     let mut out = Vec::new();
     for table in TABLES {
+        // A diary opened read-only is not migrated: it may predate a table.
+        if !super::has_table(conn, table.name)? {
+            continue;
+        }
         let sql = format!(
             "SELECT CAST({} AS TEXT), {} FROM {} ORDER BY {}",
             table.key, table.payload, table.name, table.key

@@ -111,6 +111,28 @@ impl Vault {
                 "exhibit {mark} of entry {entry} is missing from the diary"
             )));
         }
+
+        // Imported messages: each entry's pages open, are authentic, and hold as
+        // many messages as the chain linked to it.
+        let mut counted: BTreeMap<u64, u64> = BTreeMap::new();
+        for row in store::messages::list(conn, None)? {
+            let n = super::messages::open_page(keys, &row)?.len() as u64;
+            *counted.entry(row.entry_number).or_default() += n;
+        }
+        for entry in &entries {
+            let found = counted.remove(&entry.number).unwrap_or(0);
+            if found != entry.messages {
+                return Err(disagrees(format!(
+                    "entry {} should have {} imported messages but {found} were found",
+                    entry.number, entry.messages
+                )));
+            }
+        }
+        if let Some((entry, _)) = counted.into_iter().next() {
+            return Err(disagrees(format!(
+                "there are imported messages filed under entry {entry} that its changes do not record"
+            )));
+        }
         Ok(())
     }
 }

@@ -158,12 +158,19 @@ impl Vault {
                 });
                 store::exhibits::delete_content(tx, &row.id)?;
             }
+            // Imported messages linked to the entry go with it.
+            let mut message_pages = Vec::new();
+            for page in store::messages::list(tx, Some(number))? {
+                store::messages::delete(tx, &page.id)?;
+                message_pages.push(page.id);
+            }
             let change = Change::Erased {
                 entry_id: entry.id.clone(),
                 number,
                 at,
                 recorded_at: entry.recorded_at,
                 exhibits: tombstones,
+                message_pages,
             };
             append(tx, &unlocked.keys, Some(number), &change)?;
             for row in earlier {

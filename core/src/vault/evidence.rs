@@ -172,15 +172,6 @@ fn erased_at(
     Ok(None)
 }
 
-/// What is known about a file before it is stored.
-struct Incoming {
-    name: String,
-    how: String,
-    media_type: String,
-    metadata: Metadata,
-    preview: std::result::Result<thumbnail::Thumbnail, String>,
-    expected_size: Option<u64>,
-}
 
 fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -204,21 +195,19 @@ fn clean_how(how: &str) -> Result<String> {
     Ok(how.to_string())
 }
 
-impl Vault {
-    /// Attaches a file to an entry, streaming it: any size, constant memory.
-    pub fn attach(&mut self, entry: u64, path: &Path, how: &str) -> Result<Exhibit> {
-        self.attach_with_progress(entry, path, how, &NoProgress)
-    }
+/// What is known about a file before it is stored.
+pub(super) struct Incoming {
+    name: String,
+    how: String,
+    media_type: String,
+    metadata: Metadata,
+    preview: std::result::Result<thumbnail::Thumbnail, String>,
+    expected_size: Option<u64>,
+}
 
-    /// `attach`, telling `progress` how far it has got. If `progress` says it is
-    /// cancelled, the attach stops with `Error::Cancelled` and nothing of it is kept.
-    pub fn attach_with_progress(
-        &mut self,
-        entry: u64,
-        path: &Path,
-        how: &str,
-        progress: &dyn Progress,
-    ) -> Result<Exhibit> {
+impl Incoming {
+    /// Looks at a file before it is stored, and opens it for streaming.
+    pub(super) fn of_file(path: &Path, how: &str) -> Result<(Incoming, File)> {
         let how = clean_how(how)?;
         // Look before opening: opening a pipe or a device could wait for ever.
         let before = std::fs::metadata(path).map_err(|e| Error::file(path, e))?;
@@ -250,18 +239,230 @@ impl Vault {
         drop(file);
         let metadata = metadata::read(path, &media_type);
         let preview = thumbnail::make(path, &media_type, metadata.orientation);
-        if progress.cancelled() {
-            return Err(Error::Cancelled);
-        }
         let file = File::open(path).map_err(|e| Error::file(path, e))?;
-        let incoming = Incoming {
+        Ok((
+            Incoming {
+                name,
+                how,
+                media_type,
+                metadata,
+                preview,
+                expected_size: Some(info.len()),
+            },
+            file,
+        ))
+    }
+
+    /// Looks at bytes held in memory (a pasted image, media inside an export).
+    pub(super) fn of_bytes(bytes: &[u8], suggested_name: &str, how: &str) -> Result<Incoming> {
+        let how = clean_how(how)?;
+        let name = clean_name(suggested_name);
+        if bytes.is_empty() {
+            return Err(Error::EvidenceRefused(format!(
+                "{name} is empty (0 bytes), so there is nothing to keep"
+            )));
+        }
+        let media_type = media_type::sniff(&bytes[..bytes.len().min(4096)]).to_string();
+        let metadata = metadata::read_bytes(bytes, &media_type);
+        let preview = thumbnail::make_bytes(bytes, &media_type, metadata.orientation);
+        Ok(Incoming {
             name,
             how,
             media_type,
             metadata,
             preview,
-            expected_size: Some(info.len()),
-        };
+            expected_size: Some(bytes.len() as u64),
+        })
+    }
+}
+
+/// What storing an exhibit inside a larger transaction needs.
+pub(super) struct Attaching<'a> {
+    pub(super) keys: &'a Keys,
+    pub(super) index: &'a mut index::Cache,
+    pub(super) recipient: &'a crate::crypto::Recipient,
+    pub(super) initials: &'a str,
+    /// The SHA-256 and mark of every standing exhibit, when the caller keeps them
+    /// (an import storing many files); otherwise each store looks them up.
+    pub(super) known: Option<std::collections::HashMap<String, String>>,
+}
+
+impl Attaching<'_> {
+    /// Loads the hashes of every standing exhibit, so many files can be stored
+    /// without opening every exhibit's record for each.
+    pub(super) fn remember_exhibits(&mut self, tx: &Connection) -> Result<()> {
+        let mut known = std::collections::HashMap::new();
+        for row in store::exhibits::list(tx, None)? {
+            let Some(event) = store::events::by_id(tx, &row.event_id)? else {
+                continue;
+            };
+            if let Some(Change::ExhibitAdded { exhibit, .. }) = open_change(self.keys, &event)? {
+                if exhibit.id == row.id {
+                    known.entry(exhibit.sha256).or_insert(exhibit.mark);
+                }
+            }
+        }
+        self.known = Some(known);
+        Ok(())
+    }
+
+    fn duplicate_of(&self, tx: &Connection, sha256: &str) -> Result<Option<String>> {
+        if let Some(known) = &self.known {
+            return Ok(known.get(sha256).cloned());
+        }
+        for row in store::exhibits::list(tx, None)? {
+            // Only the record of the addition is opened: erasing an exhibit (or
+            // its entry) always empties that record in the same transaction, so
+            // a record with a body is a standing exhibit. (`open_exhibit` would
+            // also open every change of the entry, for each exhibit.)
+            let Some(event) = store::events::by_id(tx, &row.event_id)? else {
+                continue;
+            };
+            if let Some(Change::ExhibitAdded { exhibit: other, .. }) =
+                open_change(self.keys, &event)?
+            {
+                if other.sha256 == sha256 && other.id == row.id {
+                    return Ok(Some(other.mark));
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Stores one original (streamed) with its record, inside the caller's transaction.
+pub(super) fn store_within(
+    tx: &rusqlite::Transaction,
+    attaching: &mut Attaching<'_>,
+    entry: u64,
+    source: Box<dyn Read + Send>,
+    incoming: Incoming,
+    progress: &dyn Progress,
+) -> Result<Exhibit> {
+    let keys = attaching.keys;
+    let current = index::current(tx, keys, attaching.index, entry)?;
+    if matches!(current.status, crate::entry::Status::Erased { .. }) {
+        return Err(Error::NotAllowed(format!("entry {entry} was erased")));
+    }
+    let exhibit_id = record::new_id();
+    let added_at = now();
+
+    // Stream: read → SHA-256 (one thread) → age (another) → chunk rows (here).
+    let mut chunks = store::exhibits::ChunkWriter::new(tx, &exhibit_id);
+    let mut pipe = SealingPipe::new(
+        source,
+        attaching.recipient.clone(),
+        store::exhibits::CHUNK_BYTES,
+    );
+    let total = incoming.expected_size.unwrap_or(0);
+    let mut done = 0u64;
+    let mut header = HeaderDigest::new();
+    while let Some(piece) = pipe.next_piece() {
+        if progress.cancelled() {
+            // Dropping the pipe stops its threads; the transaction rolls back.
+            return Err(Error::Cancelled);
+        }
+        header.update(&piece)?;
+        chunks.write_all(&piece)?;
+        // Sealed bytes run a little ahead of the original's (headers, tags).
+        done = (done + piece.len() as u64).min(total);
+        progress.advanced(done, total, crate::progress::Unit::Bytes);
+    }
+    chunks.finish()?;
+    let (sha256, size) = pipe.finish().map_err(|e| Error::file(&incoming.name, e))?;
+    let sealed_header_sha256 = Some(
+        header
+            .finish()
+            .ok_or_else(|| Error::Crypto("the sealed original ended inside its header".into()))?,
+    );
+    if let Some(expected) = incoming.expected_size {
+        if expected != size {
+            return Err(Error::file(
+                &incoming.name,
+                "the file changed while it was being read; please try again",
+            ));
+        }
+    }
+
+    let duplicate_of = attaching.duplicate_of(tx, &sha256)?;
+    let sequence = store::exhibits::allocate(tx, &exhibit_id, entry, "", size)?;
+    let mut thumbnail_sha256 = None;
+    let preview = match &incoming.preview {
+        Ok(thumb) => {
+            thumbnail_sha256 = Some(record::sha256_hex(&thumb.jpeg));
+            let body = ThumbnailBody {
+                width: thumb.width,
+                height: thumb.height,
+                jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&thumb.jpeg),
+            };
+            let sealed = record::seal(
+                keys,
+                Place {
+                    table: "thumbnails",
+                    id: &exhibit_id,
+                },
+                &body,
+            )?;
+            store::exhibits::put_thumbnail(tx, &exhibit_id, &sealed)?;
+            Preview::Available {
+                width: thumb.width,
+                height: thumb.height,
+            }
+        }
+        Err(reason) => Preview::None {
+            reason: reason.clone(),
+        },
+    };
+    let mark = format!("{}/{sequence}", attaching.initials);
+    let exhibit = Exhibit {
+        id: exhibit_id.clone(),
+        mark: mark.clone(),
+        sequence,
+        entry_number: entry,
+        original_name: incoming.name.clone(),
+        size,
+        sha256: sha256.clone(),
+        media_type: incoming.media_type.clone(),
+        added_at,
+        how_obtained: incoming.how.clone(),
+        metadata: incoming.metadata.clone(),
+        preview,
+        erased_at: None,
+        duplicate_of,
+    };
+    let change = Change::ExhibitAdded {
+        exhibit: Box::new(exhibit.clone()),
+        sealed_header_sha256,
+        thumbnail_sha256,
+    };
+    let event_id = append(tx, keys, Some(entry), &change)?;
+    store::exhibits::set_event(tx, &exhibit_id, &event_id)?;
+    index::apply(tx, keys, attaching.index, entry, &change)?;
+    if let Some(known) = &mut attaching.known {
+        known.entry(sha256).or_insert(mark);
+    }
+    Ok(exhibit)
+}
+
+impl Vault {
+    /// Attaches a file to an entry, streaming it: any size, constant memory.
+    pub fn attach(&mut self, entry: u64, path: &Path, how: &str) -> Result<Exhibit> {
+        self.attach_with_progress(entry, path, how, &NoProgress)
+    }
+
+    /// `attach`, telling `progress` how far it has got. If `progress` says it is
+    /// cancelled, the attach stops with `Error::Cancelled` and nothing of it is kept.
+    pub fn attach_with_progress(
+        &mut self,
+        entry: u64,
+        path: &Path,
+        how: &str,
+        progress: &dyn Progress,
+    ) -> Result<Exhibit> {
+        let (incoming, file) = Incoming::of_file(path, how)?;
+        if progress.cancelled() {
+            return Err(Error::Cancelled);
+        }
         self.store_exhibit(entry, Box::new(file), incoming, progress)
     }
 
@@ -273,34 +474,17 @@ impl Vault {
         suggested_name: &str,
         how: &str,
     ) -> Result<Exhibit> {
-        let how = clean_how(how)?;
         let mut bytes = Vec::new();
         reader
             .take(PASTE_MAX_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::file(suggested_name, e))?;
-        let name = clean_name(suggested_name);
-        if bytes.is_empty() {
-            return Err(Error::EvidenceRefused(format!(
-                "{name} is empty (0 bytes), so there is nothing to keep"
-            )));
-        }
         if bytes.len() as u64 > PASTE_MAX_BYTES {
             return Err(Error::EvidenceRefused(
                 "this is too large to paste; please save it as a file and attach the file".into(),
             ));
         }
-        let media_type = media_type::sniff(&bytes[..bytes.len().min(4096)]).to_string();
-        let metadata = metadata::read_bytes(&bytes, &media_type);
-        let preview = thumbnail::make_bytes(&bytes, &media_type, metadata.orientation);
-        let incoming = Incoming {
-            name,
-            how,
-            media_type,
-            metadata,
-            preview,
-            expected_size: Some(bytes.len() as u64),
-        };
+        let incoming = Incoming::of_bytes(&bytes, suggested_name, how)?;
         self.store_exhibit(
             entry,
             Box::new(std::io::Cursor::new(bytes)),
@@ -322,117 +506,14 @@ impl Vault {
         let unlocked = self.unlocked.as_mut().ok_or(Error::Locked)?;
         self.store.write_bulk(|tx| {
             super::absorb_within(tx, &unlocked.keys, &mut unlocked.index)?;
-            let current = index::current(tx, &unlocked.keys, &mut unlocked.index, entry)?;
-            if matches!(current.status, crate::entry::Status::Erased { .. }) {
-                return Err(Error::NotAllowed(format!("entry {entry} was erased")));
-            }
-            let exhibit_id = record::new_id();
-            let added_at = now();
-
-            // Stream: read → SHA-256 (one thread) → age (another) → chunk rows (here).
-            let mut chunks = store::exhibits::ChunkWriter::new(tx, &exhibit_id);
-            let mut pipe =
-                SealingPipe::new(source, recipient.clone(), store::exhibits::CHUNK_BYTES);
-            let total = incoming.expected_size.unwrap_or(0);
-            let mut done = 0u64;
-            let mut header = HeaderDigest::new();
-            while let Some(piece) = pipe.next_piece() {
-                if progress.cancelled() {
-                    // Dropping the pipe stops its threads; the transaction rolls back.
-                    return Err(Error::Cancelled);
-                }
-                header.update(&piece)?;
-                chunks.write_all(&piece)?;
-                // Sealed bytes run a little ahead of the original's (headers, tags).
-                done = (done + piece.len() as u64).min(total);
-                progress.advanced(done, total, crate::progress::Unit::Bytes);
-            }
-            chunks.finish()?;
-            let (sha256, size) = pipe.finish().map_err(|e| Error::file(&incoming.name, e))?;
-            let sealed_header_sha256 = Some(header.finish().ok_or_else(|| {
-                Error::Crypto("the sealed original ended inside its header".into())
-            })?);
-            if let Some(expected) = incoming.expected_size {
-                if expected != size {
-                    return Err(Error::file(
-                        &incoming.name,
-                        "the file changed while it was being read; please try again",
-                    ));
-                }
-            }
-
-            let mut duplicate_of = None;
-            for row in store::exhibits::list(tx, None)? {
-                // Only the record of the addition is opened: erasing an exhibit (or
-                // its entry) always empties that record in the same transaction, so
-                // a record with a body is a standing exhibit. (`open_exhibit` would
-                // also open every change of the entry, for each exhibit.)
-                let Some(event) = store::events::by_id(tx, &row.event_id)? else {
-                    continue;
-                };
-                if let Some(Change::ExhibitAdded { exhibit: other, .. }) =
-                    open_change(&unlocked.keys, &event)?
-                {
-                    if other.sha256 == sha256 && other.id == row.id {
-                        duplicate_of = Some(other.mark);
-                        break;
-                    }
-                }
-            }
-
-            let sequence = store::exhibits::allocate(tx, &exhibit_id, entry, "", size)?;
-            let mut thumbnail_sha256 = None;
-            let preview = match &incoming.preview {
-                Ok(thumb) => {
-                    thumbnail_sha256 = Some(record::sha256_hex(&thumb.jpeg));
-                    let body = ThumbnailBody {
-                        width: thumb.width,
-                        height: thumb.height,
-                        jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&thumb.jpeg),
-                    };
-                    let sealed = record::seal(
-                        &unlocked.keys,
-                        Place {
-                            table: "thumbnails",
-                            id: &exhibit_id,
-                        },
-                        &body,
-                    )?;
-                    store::exhibits::put_thumbnail(tx, &exhibit_id, &sealed)?;
-                    Preview::Available {
-                        width: thumb.width,
-                        height: thumb.height,
-                    }
-                }
-                Err(reason) => Preview::None {
-                    reason: reason.clone(),
-                },
+            let mut attaching = Attaching {
+                keys: &unlocked.keys,
+                index: &mut unlocked.index,
+                recipient: &recipient,
+                initials: &initials,
+                known: None,
             };
-            let exhibit = Exhibit {
-                id: exhibit_id.clone(),
-                mark: format!("{initials}/{sequence}"),
-                sequence,
-                entry_number: entry,
-                original_name: incoming.name.clone(),
-                size,
-                sha256,
-                media_type: incoming.media_type.clone(),
-                added_at,
-                how_obtained: incoming.how.clone(),
-                metadata: incoming.metadata.clone(),
-                preview,
-                erased_at: None,
-                duplicate_of,
-            };
-            let change = Change::ExhibitAdded {
-                exhibit: Box::new(exhibit.clone()),
-                sealed_header_sha256,
-                thumbnail_sha256,
-            };
-            let event_id = append(tx, &unlocked.keys, Some(entry), &change)?;
-            store::exhibits::set_event(tx, &exhibit_id, &event_id)?;
-            index::apply(tx, &unlocked.keys, &mut unlocked.index, entry, &change)?;
-            Ok(exhibit)
+            store_within(tx, &mut attaching, entry, source, incoming, progress)
         })
     }
 

@@ -14,6 +14,7 @@ mod export;
 mod head;
 mod index;
 mod keys;
+mod messages;
 mod notes;
 mod practice;
 mod upgrade;
@@ -38,6 +39,7 @@ pub use evidence::Original;
 pub use export::{HandoverKey, HandoverOptions};
 pub use index::PAGE_ENTRIES;
 pub use keys::check_passphrase;
+pub use messages::{Choice as ImportChoice, Imported, PAGE_MESSAGES};
 pub use notes::HeldNote;
 pub use practice::{sample_incidents, PRACTICE_PASSPHRASE};
 

@@ -91,6 +91,7 @@ impl Vault {
         let mut failure: Option<(Option<u64>, String)> = None;
         let mut recorded: BTreeMap<String, Recorded> = BTreeMap::new();
         let mut chained_entries: BTreeSet<u64> = BTreeSet::new();
+        let mut pages: BTreeMap<String, RecordedPage> = BTreeMap::new();
         store::events::each(conn, |row| {
             if failure.is_some() {
                 return Ok(());
@@ -152,6 +153,7 @@ impl Vault {
                 chained_entries.insert(n);
             }
             note_exhibits(&mut recorded, &row.id, change.as_ref());
+            note_pages(&mut pages, change.as_ref());
             let body_sha256 = envelope.body_sha256.unwrap_or_default();
             link = chain::link(&link, row.seq, &row.id, &body_sha256);
             expected_seq += 1;
@@ -314,6 +316,61 @@ impl Vault {
             ));
         }
 
+        // 4b. The pages of imported messages against the chain.
+        let page_rows = store::messages::list(conn, None)?;
+        let mut message_count = 0u64;
+        for row in &page_rows {
+            let Some(recorded) = pages.remove(&row.id) else {
+                return Ok(report.fail(
+                    Some(row.entry_number),
+                    None,
+                    format!(
+                        "entry {}: a stored page of messages ({}) is not recorded in the chain",
+                        row.entry_number, row.id
+                    ),
+                ));
+            };
+            let problem = if recorded.entry != row.entry_number {
+                Some(format!("was moved from entry {}", recorded.entry))
+            } else if record::sha256_hex(row.payload.as_bytes()) != recorded.sealed_sha256 {
+                Some("does not match its SHA-256 (it was altered or replaced)".to_string())
+            } else {
+                match super::messages::open_page(keys, row) {
+                    Ok(messages) if messages.len() as u64 == recorded.messages => {
+                        message_count += recorded.messages;
+                        None
+                    }
+                    Ok(_) => Some("holds a different number of messages than recorded".into()),
+                    Err(e) => Some(format!("does not open ({e})")),
+                }
+            };
+            if let Some(problem) = problem {
+                return Ok(report.fail(
+                    Some(recorded.entry),
+                    Some(recorded.source.clone()),
+                    format!(
+                        "entry {}: a page of messages imported from exhibit {} {problem}",
+                        recorded.entry, recorded.source
+                    ),
+                ));
+            }
+        }
+        if let Some((id, missing)) = pages.into_iter().next() {
+            return Ok(report.fail(
+                Some(missing.entry),
+                Some(missing.source.clone()),
+                format!(
+                    "entry {}: a page of {} messages imported from exhibit {} is missing from the diary ({id})",
+                    missing.entry, missing.messages, missing.source
+                ),
+            ));
+        }
+        if message_count > 0 {
+            report.checked.push(format!(
+                "{message_count} imported messages and calls: each page is the one the chain records, opens and is authentic"
+            ));
+        }
+
         // 5. Every original and preview.
         let mut hashed = 0;
         for row in rows {
@@ -378,7 +435,7 @@ impl Vault {
         let keys = self.keys()?;
         let conn = self.store().conn();
         for stored in store::sealed::all(conn)? {
-            if stored.table == "events" || stored.table == "thumbnails" {
+            if matches!(stored.table, "events" | "thumbnails" | "message_pages") {
                 continue; // checked above
             }
             let place = Place {
@@ -438,6 +495,44 @@ impl Vault {
         }
         report.fingerprint = Some(link);
         Ok(report)
+    }
+}
+
+/// A page of imported messages as the chain records it.
+struct RecordedPage {
+    entry: u64,
+    source: String,
+    messages: u64,
+    sealed_sha256: String,
+}
+
+/// Adds (or, for an erasure, removes) the message pages a change records.
+fn note_pages(pages: &mut BTreeMap<String, RecordedPage>, change: Option<&Change>) {
+    match change {
+        Some(Change::MessagesAdded {
+            number,
+            source,
+            pages: added,
+            ..
+        }) => {
+            for page in added {
+                pages.insert(
+                    page.id.clone(),
+                    RecordedPage {
+                        entry: *number,
+                        source: source.clone(),
+                        messages: page.messages,
+                        sealed_sha256: page.sealed_sha256.clone(),
+                    },
+                );
+            }
+        }
+        Some(Change::Erased { message_pages, .. }) => {
+            for id in message_pages {
+                pages.remove(id);
+            }
+        }
+        _ => {}
     }
 }
 
