@@ -139,6 +139,11 @@ fn no_canary_is_readable_on_disk() {
         "CANARY-file-9c1d",
         "CANARY-evidence-body-ab12",
         "CANARY-how-2b2b",
+        "CANARY-sms-body-6e6e",
+        "CANARY-whatsapp-line-8f8f",
+        "Horatio Fennimore-Blythe",
+        "447700900461",
+        "7700 900461",
         "2026-07-14",
         "14/07/2026",
         "14 Jul 2026",
@@ -188,6 +193,40 @@ fn no_canary_is_readable_on_disk() {
             &serde_json::json!({"what": "CANARY-draft-5d21", "occurred": "2026-07-14 21:40"}),
         )
         .unwrap();
+    // Imported messages: the exports themselves live elsewhere (they are plain).
+    let exports = tempfile::Builder::new()
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap();
+    let sms = exports.path().join("sms.xml");
+    std::fs::write(
+        &sms,
+        r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="2">
+  <sms protocol="0" address="+44 7700 900461" date="1784061600000" type="1" subject="null" body="CANARY-sms-body-6e6e at 14/07/2026" read="1" status="-1" contact_name="Horatio Fennimore-Blythe" />
+  <sms protocol="0" address="+447700900461" date="1784065200000" type="2" subject="null" body="CANARY-sms-body-6e6e reply" read="1" status="-1" contact_name="Horatio Fennimore-Blythe" />
+</smses>
+"#,
+    )
+    .unwrap();
+    let chat = exports.path().join("chat.txt");
+    std::fs::write(
+        &chat,
+        "14/07/2026, 21:40 - Horatio Fennimore-Blythe: CANARY-whatsapp-line-8f8f\n",
+    )
+    .unwrap();
+    let choice = |who: &str| daybook_core::vault::ImportChoice {
+        people: vec![who.into()],
+        ..Default::default()
+    };
+    let progress = daybook_core::progress::NoProgress;
+    let imported = vault
+        .import_messages(&sms, &choice("07700 900461"), &progress)
+        .unwrap();
+    assert_eq!(imported.messages, 2);
+    let imported = vault
+        .import_messages(&chat, &choice("Horatio Fennimore-Blythe"), &progress)
+        .unwrap();
+    assert_eq!(imported.messages, 1);
     let mut settings = vault.settings().unwrap();
     settings.keeper_name = "CANARY-keeper-c0de".into();
     settings.responsible_name = "Zebedee Ravenscroft".into();
@@ -214,7 +253,7 @@ fn no_canary_is_readable_on_disk() {
     // Everything is really in there.
     vault.unlock(&SecretString::from(PASS.to_string())).unwrap();
     let entries = vault.entries().unwrap();
-    assert_eq!(entries.len(), 22);
+    assert_eq!(entries.len(), 24);
     assert!(entries[0]
         .incident
         .as_ref()
@@ -222,9 +261,16 @@ fn no_canary_is_readable_on_disk() {
         .description
         .contains("CANARY-amend-e4f0"));
     assert_eq!(
-        entries[21].incident.as_ref().unwrap().description,
+        entries[23].incident.as_ref().unwrap().description,
         "CANARY-locked-77aa"
     );
+    let messages = vault
+        .messages(&daybook_core::message::Filter::default())
+        .unwrap();
+    assert_eq!(messages.len(), 3);
+    assert!(messages
+        .iter()
+        .any(|m| m.text == "CANARY-whatsapp-line-8f8f"));
     assert_eq!(
         vault.exhibits(Some(n)).unwrap()[0].original_name,
         "CANARY-file-9c1d.txt"

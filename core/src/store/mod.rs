@@ -335,8 +335,17 @@ pub(crate) fn has_table(conn: &Connection, table: &str) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// A stored payload's bytes, whatever type the column holds: someone with the file
+/// can store text or a number where a blob belongs, and that must be found as a
+/// damaged record (it will not open), not stop the diary being read or checked.
 pub(crate) fn blob(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Vec<u8>> {
-    row.get(idx)
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(idx)? {
+        ValueRef::Blob(b) | ValueRef::Text(b) => b.to_vec(),
+        ValueRef::Null => Vec::new(),
+        ValueRef::Integer(n) => n.to_string().into_bytes(),
+        ValueRef::Real(x) => x.to_string().into_bytes(),
+    })
 }
 
 /// SQLite stores integers signed; our sequence numbers and sizes are never negative.
