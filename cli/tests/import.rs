@@ -79,7 +79,9 @@ fn import_then_list_the_messages() {
     assert_eq!(first["entry"], 1);
     assert_eq!(first["position"]["line"], 1);
     assert!(first["attachments"].as_array().unwrap().is_empty());
-    let by_jo = diary.run(&["messages", "--person", "Jo", "--json"]).expect(0);
+    let by_jo = diary
+        .run(&["messages", "--person", "Jo", "--json"])
+        .expect(0);
     assert_eq!(by_jo.json().as_array().unwrap().len(), 1);
     let on_13th = diary
         .run(&["messages", "--from", "13/03/2024", "--json"])
@@ -88,7 +90,13 @@ fn import_then_list_the_messages() {
 
     // Again: nothing new, and it says so.
     let run = diary
-        .run(&["import", chat.to_str().unwrap(), "--person", "Mark", "--json"])
+        .run(&[
+            "import",
+            chat.to_str().unwrap(),
+            "--person",
+            "Mark",
+            "--json",
+        ])
         .expect(0);
     let json = run.json();
     assert_eq!(json["already_present"], 4);

@@ -87,7 +87,10 @@ fn sms_backup(path: &std::path::Path, megabytes: u64) -> std::io::Result<(u64, u
     let photo = photo();
     let encoded = base64::engine::general_purpose::STANDARD.encode(&photo);
     let mut out = BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>")?;
+    writeln!(
+        out,
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>"
+    )?;
     writeln!(out, "<smses>")?;
     let mut written = 0u64;
     let mut mms = 0u64;

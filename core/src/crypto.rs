@@ -491,6 +491,14 @@ impl<R: Read> Read for OpenReader<R> {
     }
 }
 
+/// A sealed stream read from a seekable source can be read anywhere: only the
+/// 64 KiB pieces actually read are decrypted (and authenticated).
+impl<R: Read + io::Seek> io::Seek for OpenReader<R> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.0.seek(pos)
+    }
+}
+
 impl<R: Read> OpenReader<R> {
     /// Opens a stream sealed to `identity`.
     pub fn with_identity(identity: &Identity, input: R) -> Result<Self> {

@@ -111,7 +111,10 @@ fn import_a_chat_makes_one_entry_a_day_with_contact() {
         incident.description
     );
     assert!(incident.description.contains("1 other message or call"));
-    assert_eq!(incident.behaviours, vec![daybook_core::incident::Behaviour::Contacting]);
+    assert_eq!(
+        incident.behaviours,
+        vec![daybook_core::incident::Behaviour::Contacting]
+    );
     assert_eq!(first.messages, 4);
     assert_eq!(first.exhibits, vec!["AB/1".to_string()]);
     // The export itself, byte for byte.
@@ -187,7 +190,10 @@ fn import_again_or_a_later_export_adds_only_what_is_new() {
     assert_eq!(more.messages, 3);
     assert_eq!(more.entries, vec![4, 5]);
     assert_eq!(vault.entry(4).unwrap().messages, 2);
-    assert_eq!(vault.messages(&message::Filter::default()).unwrap().len(), 9);
+    assert_eq!(
+        vault.messages(&message::Filter::default()).unwrap().len(),
+        9
+    );
     assert!(vault.verify().unwrap().ok());
 }
 
@@ -350,7 +356,10 @@ fn import_cancelled_keeps_nothing() {
             Err(Error::Cancelled) => {
                 assert!(vault.entries().unwrap().is_empty(), "after {after}");
                 assert!(vault.exhibits(None).unwrap().is_empty());
-                assert!(vault.messages(&message::Filter::default()).unwrap().is_empty());
+                assert!(vault
+                    .messages(&message::Filter::default())
+                    .unwrap()
+                    .is_empty());
             }
             Ok(imported) => {
                 assert_eq!(imported.entries, vec![1]);

@@ -297,6 +297,12 @@ impl<R: Read> Reader<R> {
                 Ok(0) => break,
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == ErrorKind::InvalidData => {
+                    return Err(damaged(format!(
+                        "it could not be decrypted {}: it was altered or damaged ({e})",
+                        self.where_()
+                    )))
+                }
                 Err(e) => return Err(Error::Io(e)),
             }
         }
@@ -351,9 +357,45 @@ impl<R: Read> Reader<R> {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                // Decryption failing here means the bytes of this member were altered
+                // or damaged in the file: say which member.
+                Err(e) if e.kind() == ErrorKind::InvalidData => {
+                    return Err(damaged(format!(
+                        "member {} could not be decrypted: it was altered or damaged ({e})",
+                        shown_bytes(&self.current)
+                    )))
+                }
                 Err(e) => return Err(Error::Io(e)),
             }
         }
+    }
+
+    /// Where the current member's unread data starts, in the input.
+    pub fn data_offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Skips what is left of the current member's data by seeking, without reading
+    /// it (to index a large archive quickly; its bytes are checked by a full read).
+    pub fn skip_data(&mut self) -> Result<()>
+    where
+        R: std::io::Seek,
+    {
+        if self.remaining > 0 {
+            let step = i64::try_from(self.remaining)
+                .map_err(|_| damaged("a member is impossibly large".to_string()))?;
+            self.input
+                .seek(std::io::SeekFrom::Current(step))
+                .map_err(|e| {
+                    damaged(format!(
+                        "member {} could not be read ({e})",
+                        shown_bytes(&self.current)
+                    ))
+                })?;
+            self.offset += self.remaining;
+            self.remaining = 0;
+        }
+        Ok(())
     }
 
     /// Skips what is left of the current member and checks its padding is zero.

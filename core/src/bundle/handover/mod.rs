@@ -14,6 +14,7 @@
 //! types and limits of the format.
 
 mod read;
+mod view;
 mod write;
 
 use crate::evidence::Exhibit;
@@ -21,6 +22,7 @@ use crate::evidence::Exhibit;
 use super::names::{evidence_file_name, EVIDENCE_DIR};
 
 pub use read::{open, verify, Opened, Report};
+pub use view::{Case, MESSAGES_JSON_PATH, SHOW_MAX_BYTES};
 pub use write::Writer;
 
 /// The largest `manifest.json` or `SHA256SUMS` accepted, in bytes.
