@@ -223,3 +223,55 @@ fn view_names_the_file_a_flipped_byte_fell_in() {
         }
     }
 }
+
+#[test]
+fn view_with_a_receiving_key_kept_in_the_workers_own_diary() {
+    let dir = tempfile::tempdir().unwrap();
+    let worker_dir = dir.path().join("worker");
+    std::fs::create_dir(&worker_dir).unwrap();
+    let (mut worker, _) = Vault::create(
+        &worker_dir.join("diary.daybook"),
+        SecretString::from("the worker's own passphrase".to_string()),
+        CreateOptions {
+            scrypt_log_n: Some(10),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(worker.receiving_key().unwrap().is_none());
+    let key = worker.make_receiving_key().unwrap();
+    // Made once; asking again gives the same key.
+    assert_eq!(
+        worker.make_receiving_key().unwrap().to_string(),
+        key.to_string()
+    );
+    assert!(key.to_string().starts_with("age1"));
+
+    let sheet = daybook_core::report::key_sheet(&key, "Sam Worker").unwrap();
+    let sheet_path = dir.path().join("key.pdf");
+    std::fs::write(&sheet_path, &sheet).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&sheet_path)
+        .arg("-")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    if let Ok(text) = text {
+        assert!(
+            text.replace(char::is_whitespace, "")
+                .contains(&key.to_string()),
+            "{text}"
+        );
+        assert!(text.contains("Sam Worker"), "{text}");
+    }
+
+    let (path, photos) = handover(dir.path(), HandoverKey::Recipient(key));
+    // The key is never a loose file: it lives sealed in the worker's diary.
+    let identity = worker.receiving_identity().unwrap().unwrap();
+    let mut case = Case::open(&path, Key::Identity(identity)).unwrap();
+    assert!(case.check(&NoProgress).unwrap().passed);
+    assert_eq!(case.original("AB/1").unwrap().1, photos[0]);
+    assert!(worker.verify().unwrap().ok());
+    // Locked, the key cannot be had.
+    worker.lock();
+    assert!(worker.receiving_identity().is_err());
+}

@@ -15,6 +15,7 @@ mod chart;
 mod figures;
 mod fonts;
 mod format;
+mod key_sheet;
 mod layout;
 mod sections;
 mod text;
@@ -101,6 +102,7 @@ impl Default for Options {
 }
 
 pub use crate::progress::{NoProgress, Progress};
+pub use key_sheet::key_sheet;
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]

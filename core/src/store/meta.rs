@@ -20,6 +20,8 @@ pub const IDENTITY_RECOVERY: &str = "identity_recovery";
 pub const HEAD: &str = "head";
 /// Sealed: user settings.
 pub const SETTINGS: &str = "settings";
+/// Sealed: a support worker's key for receiving handover files (when made).
+pub const RECEIVING_KEY: &str = "receiving_key";
 
 /// A plaintext value.
 pub fn get_plain(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {

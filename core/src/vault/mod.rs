@@ -17,6 +17,7 @@ mod keys;
 mod messages;
 mod notes;
 mod practice;
+mod receiving;
 mod upgrade;
 pub mod verify;
 
