@@ -679,7 +679,7 @@ fn info_json_shows_no_secrets() {
     ]);
     let run = d.run(&["info", "--json"]).expect(0);
     let info = run.json();
-    assert_eq!(info["schema_version"], 2);
+    assert_eq!(info["schema_version"], 3);
     assert_eq!(info["entries"], 1);
     assert_eq!(info["unlocked"], true);
     assert_eq!(info["scrypt_work_factor"], 10);

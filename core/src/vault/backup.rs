@@ -130,6 +130,28 @@ impl Vault {
         vault_path: &Path,
         passphrase: &SecretString,
     ) -> Result<Option<PathBuf>> {
+        Self::restore_unlocking(backup, vault_path, |copy| copy.unlock(passphrase))
+    }
+
+    /// `restore` for someone who has forgotten the passphrase the backup was made
+    /// with: the recovery code opens it, and `new_passphrase` becomes its passphrase.
+    pub fn restore_with_recovery_code(
+        backup: &Path,
+        vault_path: &Path,
+        code: &SecretString,
+        new_passphrase: SecretString,
+    ) -> Result<Option<PathBuf>> {
+        super::check_passphrase("new_passphrase", &new_passphrase)?;
+        Self::restore_unlocking(backup, vault_path, |copy| {
+            copy.recover(code, new_passphrase)
+        })
+    }
+
+    fn restore_unlocking(
+        backup: &Path,
+        vault_path: &Path,
+        unlock: impl FnOnce(&mut Vault) -> Result<()>,
+    ) -> Result<Option<PathBuf>> {
         if !backup.is_file() {
             return Err(Error::NoVault(backup.to_path_buf()));
         }
@@ -147,7 +169,7 @@ impl Vault {
         std::fs::copy(backup, &staged).map_err(|e| Error::file(backup, e))?;
         let checked = (|| -> Result<()> {
             let mut copy = Vault::open(&staged)?;
-            copy.unlock(passphrase)?;
+            unlock(&mut copy)?;
             let report = copy.verify()?;
             if let Some(f) = report.failure {
                 return Err(Error::Tampered(format!(

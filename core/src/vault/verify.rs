@@ -76,6 +76,15 @@ impl Vault {
     /// Checks everything. Needs the diary unlocked. On a diary opened with
     /// `Vault::open_read_only` nothing is written, not even waiting notes taken in.
     pub fn verify(&mut self) -> Result<Report> {
+        self.verify_with_progress(&crate::progress::NoProgress)
+    }
+
+    /// `verify`, telling `progress` how many bytes of originals have been hashed of
+    /// how many; if `progress` says it is cancelled, it stops with `Error::Cancelled`.
+    pub fn verify_with_progress(
+        &mut self,
+        progress: &dyn crate::progress::Progress,
+    ) -> Result<Report> {
         if !self.is_read_only() {
             // Takes notes written while locked into the chain first.
             let _ = self.held_notes();
@@ -373,6 +382,8 @@ impl Vault {
 
         // 5. Every original and preview.
         let mut hashed = 0;
+        let mut hashed_bytes = 0u64;
+        let total_bytes: u64 = rows.iter().map(|r| r.size).sum();
         for row in rows {
             let exhibit = match super::evidence::open_exhibit(conn, keys, &row) {
                 Ok(e) => e,
@@ -394,8 +405,19 @@ impl Vault {
                 }
                 continue;
             }
-            let mut sink = std::io::sink();
-            match self.copy_original(&exhibit, &mut sink) {
+            if progress.cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let mut sink = Counting {
+                done: &mut hashed_bytes,
+                total: total_bytes,
+                progress,
+            };
+            let copied = self.copy_original(&exhibit, &mut sink);
+            if progress.cancelled() {
+                return Err(Error::Cancelled);
+            }
+            match copied {
                 Ok((sha, size)) if sha == exhibit.sha256 && size == exhibit.size => hashed += 1,
                 Ok(_) => {
                     return Ok(report.fail(
@@ -495,6 +517,33 @@ impl Vault {
         }
         report.fingerprint = Some(link);
         Ok(report)
+    }
+}
+
+/// Where originals are hashed into: counts bytes for progress, and stops the copy
+/// when the person cancels.
+struct Counting<'a> {
+    done: &'a mut u64,
+    total: u64,
+    progress: &'a dyn crate::progress::Progress,
+}
+
+impl std::io::Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.progress.cancelled() {
+            return Err(std::io::Error::other("cancelled"));
+        }
+        *self.done += buf.len() as u64;
+        self.progress.advanced(
+            (*self.done).min(self.total),
+            self.total,
+            crate::progress::Unit::Bytes,
+        );
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
