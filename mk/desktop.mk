@@ -36,7 +36,7 @@ DESKTOP_WORKSPACE := --manifest-path $(DESKTOP_ROOT)/Cargo.toml
 DESKTOP_APP_PKG   := $(DESKTOP_WORKSPACE) -p daybook-desktop
 DESKTOP_E2E_PKG   := $(DESKTOP_WORKSPACE) -p daybook-desktop-e2e
 
-.PHONY: desktop-lint desktop-deps desktop-build desktop-release desktop-run desktop-test \
+.PHONY: desktop-lint desktop-deps desktop-build desktop-release desktop-run desktop-test desktop-test-e2e-built \
 	desktop-test-unit desktop-test-e2e desktop-clean-e2e
 
 desktop-deps:
@@ -76,14 +76,20 @@ desktop-test-unit:
 # DESKTOP_E2E_ARGS narrows the run, e.g. DESKTOP_E2E_ARGS="--test e2e".
 # Runs the e2e tests offline, under Xvfb, in a network namespace when root: cargo
 # arguments $(1), test arguments $(2). Also used by mk/reliability.mk.
+# The end-to-end test files, run as `--workspace --test NAME…` so that Cargo resolves
+# features exactly as `make test-units` did and reuses its build (the app binary is
+# built for the shell's `app_binary` test).
+DESKTOP_E2E_TESTS := --test app_binary $(foreach t,$(basename $(notdir $(wildcard $(DESKTOP_ROOT)/tests/desktop/tests/*.rs))),--test $(t))
+DESKTOP_E2E_SELECT := $(DESKTOP_WORKSPACE) --workspace $(DESKTOP_E2E_TESTS)
+
 define desktop_e2e
-	$(DESKTOP_CARGO) test $(DESKTOP_E2E_PKG) --no-run
+	$(DESKTOP_CARGO) test $(DESKTOP_E2E_SELECT) --no-run
 	@mkdir -p $(DESKTOP_E2E_OUT) $(dir $(DESKTOP_E2E_APP))
 	@ln -sfn $(DESKTOP_TARGET)/debug/$(DESKTOP_APP_BIN) $(DESKTOP_E2E_APP)
 	@run='ip link set lo up 2>/dev/null; \
-	  DAYBOOK_E2E_OUT=$(DESKTOP_E2E_OUT) DAYBOOK_APP=$(DESKTOP_E2E_APP) CARGO_TARGET_DIR=$(DESKTOP_TARGET) \
+	  DAYBOOK_E2E=1 DAYBOOK_E2E_OUT=$(DESKTOP_E2E_OUT) DAYBOOK_APP=$(DESKTOP_E2E_APP) CARGO_TARGET_DIR=$(DESKTOP_TARGET) \
 	  xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- \
-	  $(CARGO) test --offline $(DESKTOP_E2E_PKG) $(1) -- --test-threads=1 --nocapture $(2)'; \
+	  $(CARGO) test --offline $(if $(1),$(DESKTOP_WORKSPACE) --workspace $(1),$(DESKTOP_E2E_SELECT)) -- --test-threads=1 --nocapture $(2)'; \
 	if [ "$$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then \
 	  echo "e2e: in a network namespace with no interfaces but loopback"; \
 	  unshare --net sh -c "$$run"; \
@@ -94,7 +100,11 @@ define desktop_e2e
 	@echo "Screenshots, axe reports and bench.json: $(DESKTOP_E2E_OUT)"
 endef
 
-desktop-test-e2e: desktop-build
+desktop-test-e2e: desktop-deps
+	$(call desktop_e2e,$(DESKTOP_E2E_ARGS),)
+
+# For `make test`: the same, after test-units has built everything.
+desktop-test-e2e-built:
 	$(call desktop_e2e,$(DESKTOP_E2E_ARGS),)
 
 desktop-clean-e2e:

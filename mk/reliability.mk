@@ -20,8 +20,8 @@ reliability: reliability-unit reliability-desktop
 reliability-unit: deps
 	$(DESKTOP_CARGO) test --tests -- --ignored --nocapture
 
-reliability-desktop: desktop-deps desktop-build
+reliability-desktop: desktop-deps
 	$(call desktop_e2e,,--ignored)
 
-desktop-bench: desktop-deps desktop-build
+desktop-bench: desktop-deps
 	$(call desktop_e2e,--test bench,--ignored)

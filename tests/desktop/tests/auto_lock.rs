@@ -8,6 +8,7 @@ use harness::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_diary_locks_and_keeps_the_draft() -> Res {
+    skip_unless_e2e!();
     let driver = Driver::start(&[("DAYBOOK_TEST_AUTO_LOCK_SECS", "4".to_string())])?;
     let c = driver.session().await?;
     click(&c, "#practice").await?;

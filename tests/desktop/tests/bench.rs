@@ -113,6 +113,7 @@ async fn rss_settled(driver: &Driver) -> Res<u64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: make desktop-bench (or make reliability)"]
 async fn ten_thousand_entries() -> Res {
+    skip_unless_e2e!();
     let driver = Driver::start(&[])?;
     let build_secs = make_diary(&driver.data_dir().join("daybook/diary.daybook"))?;
 

@@ -20,6 +20,7 @@ fn on_screen(pid: u32) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closing_the_window_keeps_the_draft() -> Res {
+    skip_unless_e2e!();
     let driver = Driver::start(&[])?;
     make_diary(&driver, PASSPHRASE, vec![])?;
 

@@ -109,6 +109,7 @@ async fn drag(from: (i32, i32), to: (i32, i32)) -> Res {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_dragged_from_a_file_manager_becomes_an_exhibit() -> Res {
+    skip_unless_e2e!();
     let driver = Driver::start(&[])?;
     let diary = make_diary(&driver, PASSPHRASE, vec![])?;
     let work = tempfile::tempdir()?;

@@ -16,6 +16,7 @@ const PASSPHRASE: &str = "four calm words every morning";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diary_story() -> Res {
+    skip_unless_e2e!();
     let out = output_dir();
     let work = tempfile::tempdir()?;
     let photo = photo(work.path())?;

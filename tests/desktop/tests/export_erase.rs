@@ -28,6 +28,7 @@ async fn add_entry(c: &fantoccini::Client, date: &str, description: &str, witnes
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_options_and_erase() -> Res {
+    skip_unless_e2e!();
     let work = tempfile::tempdir()?;
     let saves = work.path().join("saved");
     std::fs::create_dir_all(&saves)?;

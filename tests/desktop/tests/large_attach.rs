@@ -27,6 +27,7 @@ fn large_file(path: &std::path::Path, size: u64) -> Res {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "long: make reliability"]
 async fn large_file_shows_progress_and_cancel_keeps_nothing() -> Res {
+    skip_unless_e2e!();
     let work = tempfile::tempdir()?;
     let big = work.path().join("doorbell-camera-night.mp4");
     large_file(&big, SIZE)?;

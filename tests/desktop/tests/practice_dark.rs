@@ -8,6 +8,7 @@ use harness::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn practice_diary_in_the_dark() -> Res {
+    skip_unless_e2e!();
     let driver = Driver::start(&[("GTK_THEME", "Adwaita:dark".to_string())])?;
     let c = driver.session().await?;
     let dark = c

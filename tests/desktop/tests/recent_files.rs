@@ -22,6 +22,7 @@ fn xdotool(args: &[&str]) -> Res<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn picked_files_stay_out_of_recently_used() -> Res {
+    skip_unless_e2e!();
     if Command::new("xdotool").arg("version").output().is_err() {
         return Err("xdotool is missing; run `make desktop-deps`".into());
     }

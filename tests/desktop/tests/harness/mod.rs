@@ -20,6 +20,25 @@ const AXE: &str = include_str!("../../vendor/axe.min.js");
 /// How often the waits below look again.
 const POLL_MS: u64 = 50;
 
+/// Whether this run is an end-to-end run: `make desktop-test-e2e` (and `make test`)
+/// set `DAYBOOK_E2E` after starting the display and building the app. A plain
+/// `cargo test --workspace` compiles these tests with everything else (one build,
+/// one set of features) but skips them.
+pub fn e2e_enabled() -> bool {
+    std::env::var_os("DAYBOOK_E2E").is_some()
+}
+
+/// Ends the test (passing) when this is not an end-to-end run, and says so.
+macro_rules! skip_unless_e2e {
+    () => {
+        if !e2e_enabled() {
+            eprintln!("skipped: the desktop tests run under make desktop-test-e2e");
+            return Ok(());
+        }
+    };
+}
+pub(crate) use skip_unless_e2e;
+
 /// Where the built app is: `DAYBOOK_APP`, else the debug build next door.
 pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("DAYBOOK_APP") {
