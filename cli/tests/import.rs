@@ -171,10 +171,18 @@ fn import_verify_names_a_damaged_page() {
         .run(&["import", chat.to_str().unwrap(), "--person", "Mark"])
         .expect(0);
     let conn = rusqlite::Connection::open(&diary.path).unwrap();
+    let (id, mut payload): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT id, payload FROM message_pages WHERE entry_number = 2",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let at = payload.len() - 30;
+    payload[at] ^= 0x40;
     conn.execute(
-        "UPDATE message_pages SET payload = substr(payload, 1, length(payload) - 40) || \
-         zeroblob(1) || substr(payload, length(payload) - 38) WHERE entry_number = 2",
-        [],
+        "UPDATE message_pages SET payload = ?1 WHERE id = ?2",
+        rusqlite::params![payload, id],
     )
     .unwrap();
     drop(conn);
