@@ -27,6 +27,7 @@
 pub mod bundle;
 pub(crate) mod chain;
 pub mod crypto;
+pub mod disclosure;
 pub mod entry;
 pub mod error;
 pub mod escape;

@@ -29,6 +29,10 @@ pub struct Settings {
     pub quick_exit_key: String,
     /// Zone in which reports show times; empty means this computer's zone.
     pub zone: String,
+    /// Words and phrases that must never leave the diary (see `disclosure`).
+    pub keep_out: Vec<String>,
+    /// Places a photo's position must not give away.
+    pub keep_out_places: Vec<crate::disclosure::Place>,
 }
 
 impl Default for Settings {
@@ -42,6 +46,8 @@ impl Default for Settings {
             backups_to_keep: 10,
             quick_exit_key: "Escape Escape".into(),
             zone: String::new(),
+            keep_out: Vec::new(),
+            keep_out_places: Vec::new(),
         }
     }
 }
@@ -85,7 +91,26 @@ impl Settings {
                 ),
             });
         }
+        let mut phrases = Vec::new();
+        for phrase in &self.keep_out {
+            let phrase = crate::disclosure::check_phrase(phrase)?;
+            if !phrases
+                .iter()
+                .any(|p: &String| p.to_lowercase() == phrase.to_lowercase())
+            {
+                phrases.push(phrase);
+            }
+        }
+        self.keep_out = phrases;
+        for place in &self.keep_out_places {
+            crate::disclosure::check_place(place)?;
+        }
         Ok(())
+    }
+
+    /// The rules every output of this diary follows (see `disclosure`).
+    pub fn disclosure(&self, include_private_notes: bool) -> crate::disclosure::Rules {
+        crate::disclosure::Rules::new(&self.keep_out, &self.keep_out_places, include_private_notes)
     }
 
     /// The zone reports show times in.

@@ -87,6 +87,15 @@ fn full_incident() -> Incident {
         order_breached: "Restraining order, Leeds Magistrates, 3 May 2026".into(),
         risks: vec![Risk::ThreatsToKillOrHarm, Risk::AtHomeOrWork],
         tags: vec!["gate".into(), "night".into()],
+        private_note: "I think my sister told him where I live".into(),
+        online: daybook_core::incident::Online {
+            account: "@mark_example (id 12345)".into(),
+            url: "https://example.social/p/1".into(),
+            posted: "2026-07-14 21:10".into(),
+            captured: "14/07/2026 21:50".into(),
+            reported_to_platform: Some(true),
+            platform_reference: "CASE-998".into(),
+        },
     }
 }
 
@@ -120,6 +129,11 @@ fn every_field_round_trips_through_add_and_reopen() {
         assert_eq!(i.police.reference, "WY-2026-0714-1234");
         assert!(i.impact.fear_of_violence && i.impact.alarm_or_distress);
         assert_eq!(i.risks, vec![Risk::ThreatsToKillOrHarm, Risk::AtHomeOrWork]);
+        assert_eq!(i.private_note, "I think my sister told him where I live");
+        // Both online times kept in one form, however they were typed.
+        assert_eq!(i.online.posted, "2026-07-14 21:10");
+        assert_eq!(i.online.captured, "2026-07-14 21:50");
+        assert_eq!(i.online.reported_to_platform, Some(true));
     };
     check(&mut vault);
     let entries = vault.entries().unwrap();

@@ -29,6 +29,12 @@ pub mod field {
     pub const POLICE_OFFICER: &str = "police officer";
     pub const RISK: &str = "risk";
     pub const COORDINATES: &str = "coordinates";
+    pub const PRIVATE_NOTE: &str = "private_note";
+    pub const ACCOUNT: &str = "account";
+    pub const URL: &str = "url";
+    pub const POSTED: &str = "posted";
+    pub const CAPTURED: &str = "captured";
+    pub const PLATFORM_REFERENCE: &str = "platform_reference";
 }
 
 pub use when::{
@@ -327,6 +333,76 @@ impl Impact {
     }
 }
 
+/// Where it happened online: what a platform or police need to find the post or
+/// message again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Online {
+    /// The account's name and ID as the platform shows them (`@name`, a number).
+    pub account: String,
+    /// The address of the post, profile or message.
+    pub url: String,
+    /// When it was posted, as written (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM`).
+    pub posted: String,
+    /// When the person captured it (a screenshot, a save), as written.
+    pub captured: String,
+    /// Whether it was reported to the platform; `None` when not said.
+    pub reported_to_platform: Option<bool>,
+    /// The platform's reference for the report.
+    pub platform_reference: String,
+}
+
+impl Online {
+    pub fn is_empty(&self) -> bool {
+        self == &Online::default()
+    }
+
+    /// Checks the two times and keeps them in one form (`YYYY-MM-DD HH:MM` or
+    /// `YYYY-MM-DD`).
+    fn tidy(&mut self) -> Result<()> {
+        for (name, text) in [
+            (field::POSTED, &mut self.posted),
+            (field::CAPTURED, &mut self.captured),
+        ] {
+            *text = online_time(name, text)?;
+        }
+        for text in [
+            &mut self.account,
+            &mut self.url,
+            &mut self.platform_reference,
+        ] {
+            *text = text.trim().to_string();
+        }
+        Ok(())
+    }
+}
+
+/// A day with an optional time, as people type them (`2026-11-01 20:15`,
+/// `01/11/2026 20:15`, `2026-11-01`).
+fn online_time(field: &str, text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    let (day, time) = match text.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (text, None),
+    };
+    let day = Day::parse(field, day)?;
+    match time {
+        None => Ok(day.iso()),
+        Some(t) => {
+            let t = chrono::NaiveTime::parse_from_str(t, "%H:%M")
+                .or_else(|_| chrono::NaiveTime::parse_from_str(t, "%H:%M:%S"))
+                .map_err(|_| Error::InvalidField {
+                    field: field.into(),
+                    message: format!("'{t}' is not a time of day; write it like 20:15"),
+                })?;
+            Ok(format!("{} {}", day.iso(), t.format("%H:%M")))
+        }
+    }
+}
+
 /// A position, usually from a photo's GPS.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Coordinates {
@@ -376,6 +452,14 @@ pub struct Incident {
     pub risks: Vec<Risk>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The person's own note, never shared: shown in the app, left out of every
+    /// report, handover, pack and file unless they include private notes for that
+    /// one export.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub private_note: String,
+    /// Where it happened online, when it did.
+    #[serde(default, skip_serializing_if = "Online::is_empty")]
+    pub online: Online,
 }
 
 /// Longest free-text field accepted, in characters; a guard against pasting a file.
@@ -401,6 +485,8 @@ impl Incident {
             order_breached: String::new(),
             risks: Vec::new(),
             tags: Vec::new(),
+            private_note: String::new(),
+            online: Online::default(),
         }
     }
 
@@ -414,7 +500,11 @@ impl Incident {
             });
         }
         self.occurred.validate()?;
-        let texts: [(&str, &String); 11] = [
+        let texts: [(&str, &String); 15] = [
+            (field::PRIVATE_NOTE, &self.private_note),
+            (field::ACCOUNT, &self.online.account),
+            (field::URL, &self.online.url),
+            (field::PLATFORM_REFERENCE, &self.online.platform_reference),
             (field::DESCRIPTION, &self.description),
             (field::LOCATION, &self.location),
             (field::CHANNEL_DETAIL, &self.channel_detail),
@@ -435,6 +525,7 @@ impl Incident {
                 });
             }
         }
+        self.online.tidy()?;
         if !self.police.date.trim().is_empty() {
             // Kept as an ISO day whichever way it was typed.
             self.police.date = Day::parse(field::POLICE_DATE, &self.police.date)?.iso();
