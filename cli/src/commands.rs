@@ -364,6 +364,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
         | Command::Restore { .. } => export::run(&cli)?,
         Command::Settings(cmd) => settings(&cli, cmd)?,
         Command::Notes(cmd) => notes(&cli, cmd)?,
+        Command::KeepOut(cmd) => crate::keep_out::run(&cli, cmd)?,
         Command::Import {
             file,
             dry_run,

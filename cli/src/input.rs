@@ -88,6 +88,25 @@ pub struct IncidentArgs {
     /// A tag of your own (repeat for more than one)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// A private note, never shared: left out of every report and file unless you
+    /// include private notes for that export (- reads it from standard input)
+    #[arg(long, value_name = "TEXT")]
+    pub private_note: Option<String>,
+    /// Online: the account's name and ID (- reads it from standard input)
+    #[arg(long, value_name = "TEXT")]
+    pub account: Option<String>,
+    /// Online: the address of the post, profile or message
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Online: when it was posted ("2026-11-01 20:15")
+    #[arg(long, value_name = "WHEN")]
+    pub posted: Option<String>,
+    /// Online: when you captured it (a screenshot, a save)
+    #[arg(long, value_name = "WHEN")]
+    pub captured: Option<String>,
+    /// Online: you reported it to the platform; give its reference ("yes" if none, "no" if not)
+    #[arg(long, value_name = "REF")]
+    pub reported_to_platform: Option<String>,
     /// Read the fields from a JSON file instead (same names as the flags)
     #[arg(long = "json", value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -127,6 +146,12 @@ struct JsonFields {
     risks: Vec<String>,
     #[serde(alias = "tag")]
     tags: Vec<String>,
+    private_note: Option<String>,
+    account: Option<String>,
+    url: Option<String>,
+    posted: Option<String>,
+    captured: Option<String>,
+    reported_to_platform: Option<String>,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Error {
@@ -222,8 +247,10 @@ fn read_stdin(flag: &str) -> Result<String> {
 
 impl IncidentArgs {
     /// The free-text options, by flag, for `-`.
-    fn texts(&mut self) -> [(&'static str, &mut Option<String>); 11] {
+    fn texts(&mut self) -> [(&'static str, &mut Option<String>); 13] {
         [
+            ("--private-note", &mut self.private_note),
+            ("--account", &mut self.account),
             ("--where", &mut self.location),
             ("--what", &mut self.description),
             ("--channel-detail", &mut self.channel_detail),
@@ -296,6 +323,12 @@ impl IncidentArgs {
         pick(&mut a.impact, j.impact);
         pick(&mut a.daily_life, j.daily_life);
         pick(&mut a.order_breached, j.order_breached);
+        pick(&mut a.private_note, j.private_note);
+        pick(&mut a.account, j.account);
+        pick(&mut a.url, j.url);
+        pick(&mut a.posted, j.posted);
+        pick(&mut a.captured, j.captured);
+        pick(&mut a.reported_to_platform, j.reported_to_platform);
         if a.children_present.is_none() {
             a.children_present = match j.children_present {
                 Some(serde_json::Value::Bool(b)) => Some(if b { "yes" } else { "no" }.into()),
@@ -411,6 +444,29 @@ impl IncidentArgs {
         set(&mut incident.impact.notes, &self.impact);
         set(&mut incident.impact.daily_life_changes, &self.daily_life);
         set(&mut incident.order_breached, &self.order_breached);
+        set(&mut incident.private_note, &self.private_note);
+        set(&mut incident.online.account, &self.account);
+        set(&mut incident.online.url, &self.url);
+        set(&mut incident.online.posted, &self.posted);
+        set(&mut incident.online.captured, &self.captured);
+        if let Some(r) = &self.reported_to_platform {
+            let r = r.trim();
+            match r.to_ascii_lowercase().as_str() {
+                "" => {
+                    incident.online.reported_to_platform = None;
+                    incident.online.platform_reference.clear();
+                }
+                "no" | "n" | "false" => {
+                    incident.online.reported_to_platform = Some(false);
+                    incident.online.platform_reference.clear();
+                }
+                "yes" | "y" | "true" => incident.online.reported_to_platform = Some(true),
+                _ => {
+                    incident.online.reported_to_platform = Some(true);
+                    incident.online.platform_reference = r.to_string();
+                }
+            }
+        }
         if let Some(c) = &self.coordinates {
             incident.coordinates = if c.trim().is_empty() {
                 None

@@ -15,6 +15,7 @@
 mod commands;
 mod export;
 mod input;
+mod keep_out;
 mod messages;
 mod output;
 mod secret;
@@ -260,6 +261,10 @@ pub enum Command {
         #[arg(long, default_value = "")]
         how: String,
     },
+    /// Words, phrases and places that must never leave the diary (an address, a
+    /// school): kept out of every report and file
+    #[command(subcommand)]
+    KeepOut(KeepOutCommand),
     /// List imported messages and calls
     Messages {
         /// Only those from or to this name or number
@@ -279,6 +284,31 @@ pub enum Command {
     /// could not be confirmed): list them, keep one, or discard one
     #[command(subcommand)]
     Notes(NotesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeepOutCommand {
+    /// Add a word or phrase (- reads it from standard input, keeping it out of the
+    /// shell's history)
+    Add { phrase: String },
+    /// Remove a word or phrase
+    Remove { phrase: String },
+    /// List them
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Leave out photo positions near a place: LAT,LON
+    Place {
+        #[arg(allow_hyphen_values = true, value_name = "LAT,LON")]
+        position: String,
+        /// How far around it, in metres
+        #[arg(long, default_value_t = 500.0, value_name = "METRES")]
+        radius: f64,
+        /// Remove this place instead
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

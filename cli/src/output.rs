@@ -177,6 +177,26 @@ pub fn incident_text(i: &Incident, zone: &str) -> String {
             .join(", "),
     );
     field(&mut out, "Tags:", &i.tags.join(", "));
+    field(&mut out, "Online account:", &i.online.account);
+    field(&mut out, "Address (URL):", &i.online.url);
+    field(&mut out, "Posted:", &i.online.posted);
+    field(&mut out, "Captured:", &i.online.captured);
+    let reported = match (
+        i.online.reported_to_platform,
+        i.online.platform_reference.as_str(),
+    ) {
+        (Some(true), "") => "yes".to_string(),
+        (Some(true), reference) => format!("yes, reference {reference}"),
+        (Some(false), _) => "no".to_string(),
+        (None, _) => String::new(),
+    };
+    field(&mut out, "Reported to it:", &reported);
+    field(&mut out, "Private note:", &i.private_note);
+    if !i.private_note.is_empty() {
+        out.push_str(
+            "                   (never shared unless you include private notes in an export)\n",
+        );
+    }
     out
 }
 
