@@ -13,6 +13,7 @@
 )]
 
 mod commands;
+mod disclosure;
 mod export;
 mod input;
 mod keep_out;
@@ -265,6 +266,38 @@ pub enum Command {
     /// school): kept out of every report and file
     #[command(subcommand)]
     KeepOut(KeepOutCommand),
+    /// Write a draft witness statement from your entries, to help the officer
+    Statement {
+        /// Where to write the PDF (it is not encrypted)
+        out: PathBuf,
+        /// Also write it as plain text here
+        #[arg(long, value_name = "FILE")]
+        text: Option<PathBuf>,
+        /// Also write the page of contact details for the back of the statement (not for disclosure)
+        #[arg(long, value_name = "FILE")]
+        back_page: Option<PathBuf>,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Include your private notes in this one statement
+        #[arg(long)]
+        include_private_notes: bool,
+        /// Show what it would hold and change nothing
+        #[arg(long)]
+        preview: bool,
+        #[arg(long, requires = "preview")]
+        json: bool,
+        /// Who you are giving it to (kept in the custody log)
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        given_to: String,
+    },
+    /// Everything that has left the diary: reports, statements, handover files,
+    /// evidence packs and originals saved
+    Custody {
+        #[arg(long)]
+        json: bool,
+    },
     /// List imported messages and calls
     Messages {
         /// Only those from or to this name or number

@@ -66,6 +66,13 @@ pub struct MessagePage {
     pub sealed_sha256: String,
 }
 
+/// An exhibit that left the diary in an export, as the custody log records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportedExhibit {
+    pub mark: String,
+    pub sha256: String,
+}
+
 /// One change, as sealed in an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -139,6 +146,23 @@ pub enum Change {
         contact: u64,
         pages: Vec<MessagePage>,
     },
+    /// Something left the diary: a report, a statement, a handover file, an evidence
+    /// pack or an original saved (the custody log). It belongs to no entry.
+    Exported {
+        at: DateTime<Utc>,
+        /// `report`, `statement`, `handover`, `evidence_pack` or `original`.
+        output: String,
+        /// The entries it held.
+        entries: Vec<u64>,
+        /// The exhibits whose originals it carried.
+        exhibits: Vec<ExportedExhibit>,
+        /// SHA-256 of the output file (of its `SHA256SUMS` for a folder).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output_sha256: Option<String>,
+        /// Who it was given to, when the person said.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        given_to: String,
+    },
     /// An evidence file was erased; its hash stays in the chain.
     ExhibitErased {
         entry_number: u64,
@@ -158,6 +182,7 @@ impl Change {
             | Change::MessagesAdded { number, .. } => *number,
             Change::ExhibitAdded { exhibit, .. } => exhibit.entry_number,
             Change::ExhibitErased { entry_number, .. } => *entry_number,
+            Change::Exported { .. } => 0,
         }
     }
 
@@ -172,7 +197,8 @@ impl Change {
             Change::Amended { saved_at, .. } => *saved_at,
             Change::Withdrawn { at, .. }
             | Change::Erased { at, .. }
-            | Change::MessagesAdded { at, .. } => *at,
+            | Change::MessagesAdded { at, .. }
+            | Change::Exported { at, .. } => *at,
             Change::ExhibitAdded { exhibit, .. } => exhibit.added_at,
             Change::ExhibitErased { at, .. } => *at,
         }
@@ -196,6 +222,7 @@ impl Change {
                 )
             }
             Change::ExhibitErased { tombstone, .. } => format!("exhibit {} erased", tombstone.mark),
+            Change::Exported { output, .. } => format!("{} made", output.replace('_', " ")),
             Change::MessagesAdded {
                 number,
                 pages,
@@ -302,6 +329,7 @@ pub fn apply(entry: &mut Option<crate::entry::Entry>, change: &Change) {
                 e.exhibits.push(exhibit.mark.clone());
             }
         }
+        Change::Exported { .. } => {}
         Change::MessagesAdded { pages, .. } => {
             if let Some(e) = entry {
                 e.messages += pages.iter().map(|p| p.messages).sum::<u64>();

@@ -161,6 +161,11 @@ impl Rules {
         }
     }
 
+    /// Whether there are phrases to keep out.
+    pub fn has_phrases(&self) -> bool {
+        !self.phrases.is_empty()
+    }
+
     /// Whether nothing would be changed (no phrases, no places, notes included).
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty() && self.places.is_empty() && self.include_private_notes

@@ -18,6 +18,7 @@ mod format;
 mod key_sheet;
 mod layout;
 mod sections;
+pub mod statement;
 mod text;
 
 use std::collections::BTreeSet;

@@ -183,7 +183,7 @@ impl Vault {
     }
 
     /// The entries (with every wording) and exhibits in a date range.
-    fn records_between(
+    pub(super) fn records_between(
         &mut self,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,

@@ -7,6 +7,8 @@
 
 mod backup;
 mod consistency;
+mod custody;
+mod disclose;
 mod drafts;
 mod entries;
 mod evidence;
@@ -18,6 +20,7 @@ mod messages;
 mod notes;
 mod practice;
 mod receiving;
+mod statement;
 mod upgrade;
 pub mod verify;
 
@@ -36,6 +39,8 @@ use crate::record::{self, Place};
 use crate::settings::{self, Settings};
 use crate::store::{self, meta, Store};
 
+pub use custody::Custody;
+pub use disclose::{Preview as DisclosurePreview, Selection};
 pub use evidence::Original;
 pub use export::{HandoverKey, HandoverOptions};
 pub use index::PAGE_ENTRIES;
@@ -43,6 +48,7 @@ pub use keys::check_passphrase;
 pub use messages::{Choice as ImportChoice, Imported, PAGE_MESSAGES};
 pub use notes::HeldNote;
 pub use practice::{sample_incidents, PRACTICE_PASSPHRASE};
+pub use statement::StatementOptions;
 
 use head::{append, head_place, last_change_at, open_change, read_head, HeadRecord};
 use notes::absorb_within;
