@@ -116,7 +116,12 @@ fn person_line(p: &import::Person) -> String {
 }
 
 fn print_summary(s: &Summary) {
-    outln!("{}: {} records, {} media files", s.format, s.messages, s.media);
+    outln!(
+        "{}: {} records, {} media files",
+        s.format,
+        s.messages,
+        s.media
+    );
     if let Some(order) = s.day_order {
         let words = match order {
             DayOrder::DayFirst => "dates are day first (31/12)",
@@ -164,10 +169,16 @@ fn print_imported(i: &Imported) {
         None => outln!("Nothing new to import from {who}."),
     }
     if i.already_present > 0 {
-        outln!("{} were already in the diary and were not added again.", i.already_present);
+        outln!(
+            "{} were already in the diary and were not added again.",
+            i.already_present
+        );
     }
     if i.media > 0 {
-        outln!("{} photos, videos or other files were kept as exhibits.", i.media);
+        outln!(
+            "{} photos, videos or other files were kept as exhibits.",
+            i.media
+        );
     }
     if i.left_in_original > 0 {
         outln!(
@@ -231,7 +242,11 @@ pub fn message_json(m: &Message) -> Value {
 
 fn message_line(m: &Message) -> String {
     let when = m.at.format("%Y-%m-%d %H:%M");
-    let who = if m.from.is_empty() { "(you)" } else { m.from.as_str() };
+    let who = if m.from.is_empty() {
+        "(you)"
+    } else {
+        m.from.as_str()
+    };
     let what = match (m.kind, m.call) {
         (message::Kind::Call, Some(outcome)) => {
             format!("{outcome:?} call, {} s", m.duration_s.unwrap_or(0)).to_lowercase()
@@ -243,5 +258,8 @@ fn message_line(m: &Message) -> String {
     } else {
         format!(" [{}]", m.attachments.join(", "))
     };
-    format!("{when}  entry {}  {who}: {what}{marks}  ({} {})", m.entry, m.exhibit, m.position)
+    format!(
+        "{when}  entry {}  {who}: {what}{marks}  ({} {})",
+        m.entry, m.exhibit, m.position
+    )
 }

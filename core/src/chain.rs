@@ -197,7 +197,10 @@ impl Change {
             }
             Change::ExhibitErased { tombstone, .. } => format!("exhibit {} erased", tombstone.mark),
             Change::MessagesAdded {
-                number, pages, source, ..
+                number,
+                pages,
+                source,
+                ..
             } => format!(
                 "{} imported messages from exhibit {source} linked to entry {number}",
                 pages.iter().map(|p| p.messages).sum::<u64>()

@@ -152,7 +152,11 @@ pub fn same_person(shown: &str, wanted: &str) -> bool {
 
 /// "Mark (+44 7700 900123)" → ("Mark", Some("+44 7700 900123")).
 fn split_shown(shown: &str) -> (&str, Option<&str>) {
-    match shown.trim().strip_suffix(')').and_then(|s| s.rsplit_once(" (")) {
+    match shown
+        .trim()
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once(" ("))
+    {
         Some((name, number)) => (name, Some(number)),
         None => (shown, None),
     }

@@ -150,6 +150,7 @@ mod tests {
             exhibits: vec!["AB/3".into()],
             written_while_locked: false,
             held: None,
+            messages: 0,
         }
     }
 

@@ -239,6 +239,7 @@ mod tests {
                 exhibits: Vec::new(),
                 written_while_locked: false,
                 held: None,
+                messages: 0,
             },
             earlier: Vec::new(),
         }

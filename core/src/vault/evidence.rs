@@ -172,7 +172,6 @@ fn erased_at(
     Ok(None)
 }
 
-
 fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();

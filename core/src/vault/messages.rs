@@ -111,7 +111,9 @@ impl Vault {
             .unwrap_or_else(|| settings.display_zone());
         let zone = Tz::from_str(&zone_name).map_err(|_| Error::InvalidField {
             field: "zone".into(),
-            message: format!("'{zone_name}' is not a time zone Daybook knows (for example Europe/London)"),
+            message: format!(
+                "'{zone_name}' is not a time zone Daybook knows (for example Europe/London)"
+            ),
         })?;
         let people: Vec<String> = choice
             .people
@@ -207,7 +209,10 @@ impl Vault {
             days.entry(p.message.day()).or_default().push(i);
         }
         let how = if choice.how.trim().is_empty() {
-            format!("{} exported from the phone and imported into Daybook", format_label(format))
+            format!(
+                "{} exported from the phone and imported into Daybook",
+                format_label(format)
+            )
         } else {
             choice.how.trim().to_string()
         };
@@ -325,10 +330,7 @@ impl Vault {
             // 4. The messages, sealed a page at a time, named in the chain.
             let mut entries = Vec::new();
             for (day, members) in &days {
-                let (number, entry_id) = entry_of_day
-                    .get(day)
-                    .cloned()
-                    .ok_or(Error::Cancelled)?;
+                let (number, entry_id) = entry_of_day.get(day).cloned().ok_or(Error::Cancelled)?;
                 let mut kept: Vec<Message> = Vec::with_capacity(members.len());
                 for &i in members {
                     let mut m = chosen[i].message.clone();
@@ -591,12 +593,10 @@ impl Reader<'_> {
             When::Utc(t) => t.with_timezone(&self.zone),
             When::Local(naive) => match self.zone.from_local_datetime(&naive) {
                 LocalResult::Single(t) => t,
-                LocalResult::Ambiguous(first, second) => {
-                    match self.last_instant {
-                        Some(last) if first.with_timezone(&Utc) < last => second,
-                        _ => first,
-                    }
-                }
+                LocalResult::Ambiguous(first, second) => match self.last_instant {
+                    Some(last) if first.with_timezone(&Utc) < last => second,
+                    _ => first,
+                },
                 LocalResult::None => {
                     let before = naive - Duration::hours(3);
                     let offset = match self.zone.from_local_datetime(&before) {
@@ -653,10 +653,17 @@ fn format_label(format: Format) -> &'static str {
 /// words ("23 messages and 4 missed calls from Mark between 07:12 and 23:50").
 fn day_incident(records: &[&Message], who: &str, format: Format, zone: &str) -> Result<Incident> {
     let contact: Vec<&Message> = records.iter().copied().filter(|m| m.contact).collect();
-    let first = contact.first().or(records.first()).ok_or(Error::Cancelled)?;
+    let first = contact
+        .first()
+        .or(records.first())
+        .ok_or(Error::Cancelled)?;
     let last = contact.last().or(records.last()).ok_or(Error::Cancelled)?;
     let (start, end) = (first.at.with_timezone(&Utc), last.at.with_timezone(&Utc));
-    let (start, end) = if end < start { (end, start) } else { (start, end) };
+    let (start, end) = if end < start {
+        (end, start)
+    } else {
+        (start, end)
+    };
 
     let count = |pred: &dyn Fn(&Message) -> bool| contact.iter().filter(|m| pred(m)).count();
     let mut parts = Vec::new();

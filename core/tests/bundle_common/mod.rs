@@ -129,6 +129,7 @@ pub fn records() -> Vec<EntryRecord> {
                 exhibits: vec!["AB/1".into(), "AB/3".into()],
                 written_while_locked: false,
                 held: None,
+                messages: 0,
             },
             revisions: vec![
                 Revision {
@@ -160,6 +161,7 @@ pub fn records() -> Vec<EntryRecord> {
                 exhibits: vec!["AB/2".into(), "AB/4".into()],
                 written_while_locked: true,
                 held: None,
+                messages: 0,
             },
             revisions: vec![Revision {
                 revision: 1,
@@ -182,6 +184,7 @@ pub fn records() -> Vec<EntryRecord> {
                 exhibits: vec![],
                 written_while_locked: false,
                 held: None,
+                messages: 0,
             },
             revisions: vec![],
         },

@@ -220,6 +220,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
                     exhibits: Vec::new(),
                     written_while_locked: false,
                     held: None,
+                    messages: 0,
                 },
                 earlier: Vec::new(),
             });
@@ -328,6 +329,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
                 exhibits: marks,
                 written_while_locked: number % 29 == 0,
                 held: None,
+                messages: 0,
             },
             earlier,
         });
