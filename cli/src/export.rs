@@ -102,6 +102,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             include_withdrawn,
             redact_witnesses,
             no_thumbnails,
+            messages,
         } => {
             let options = report::Options {
                 from: day("from", from)?,
@@ -109,6 +110,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                 include_withdrawn: *include_withdrawn,
                 redact_witnesses: *redact_witnesses,
                 thumbnails: !no_thumbnails,
+                messages: messages
+                    .as_deref()
+                    .and_then(report::MessageDetail::parse)
+                    .unwrap_or_default(),
             };
             let mut vault = unlock(cli)?;
             let diary = vault.path().to_path_buf();
@@ -122,6 +127,17 @@ pub fn run(cli: &Cli) -> Result<()> {
                 summary.entries,
                 summary.exhibits
             );
+            if summary.messages > 0 {
+                outln!(
+                    "It holds {} imported messages and calls, quoted {}.",
+                    summary.messages,
+                    if summary.messages_in_entries {
+                        "in the entries"
+                    } else {
+                        "in the message log at the end"
+                    }
+                );
+            }
             eprintln!("The PDF is not encrypted: keep it somewhere safe.");
             auto_backup(&mut vault);
         }

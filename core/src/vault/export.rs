@@ -16,6 +16,7 @@ use crate::entry::Status;
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
 use crate::incident::Day;
+use crate::message;
 use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
 use crate::select::Filter;
 use crate::stream::pipe::BackgroundWriter;
@@ -133,6 +134,7 @@ impl Vault {
             entries: report_entries,
             exhibits: self.exhibits(None)?,
             erased,
+            messages: self.messages(&message::Filter::default())?,
         })
     }
 
@@ -240,6 +242,7 @@ impl Vault {
             include_withdrawn: options.include_withdrawn,
             redact_witnesses: options.redact_witnesses,
             thumbnails: true,
+            messages: report::MessageDetail::Auto,
         };
         let mut pdf = Vec::new();
         let report_made = match self.render_report(&report_options, &report::NoProgress, &mut pdf) {
