@@ -233,10 +233,15 @@ pub fn run(cli: &Cli) -> Result<()> {
                 vault.write_handover(p, &options, &NoProgress)
             })?;
             outln!(
-                "Wrote the encrypted handover file {}: {} entries, {} exhibits.",
+                "Wrote the encrypted handover file {}: {} entries, {} exhibits{}.",
                 out.display(),
                 manifest.entries,
-                manifest.exhibits
+                manifest.exhibits,
+                if manifest.messages > 0 {
+                    format!(", {} imported messages and calls", manifest.messages)
+                } else {
+                    String::new()
+                }
             );
             if let (HandoverKey::Passphrase(p), true) = (&options.key, *generate_passphrase) {
                 outln!();
@@ -270,12 +275,22 @@ pub fn run(cli: &Cli) -> Result<()> {
                 day("to", to)?,
                 &daybook_core::progress::NoProgress,
             )?;
-            outln!(
-                "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
-                summary.files.len(),
-                summary.total_bytes,
-                summary.dir.display()
-            );
+            if summary.messages > 0 {
+                outln!(
+                    "Wrote {} original files ({} bytes), {} imported messages and calls in messages.csv and messages.json, with manifest.csv and SHA256SUMS to {}.",
+                    summary.files.len(),
+                    summary.total_bytes,
+                    summary.messages,
+                    summary.dir.display()
+                );
+            } else {
+                outln!(
+                    "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
+                    summary.files.len(),
+                    summary.total_bytes,
+                    summary.dir.display()
+                );
+            }
             for (mark, why) in &summary.skipped {
                 outln!("Left out {mark}: {why}");
             }
