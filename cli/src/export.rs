@@ -102,6 +102,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             include_withdrawn,
             redact_witnesses,
             no_thumbnails,
+            messages,
         } => {
             let options = report::Options {
                 from: day("from", from)?,
@@ -109,6 +110,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                 include_withdrawn: *include_withdrawn,
                 redact_witnesses: *redact_witnesses,
                 thumbnails: !no_thumbnails,
+                messages: messages
+                    .as_deref()
+                    .and_then(report::MessageDetail::parse)
+                    .unwrap_or_default(),
             };
             let mut vault = unlock(cli)?;
             let diary = vault.path().to_path_buf();
@@ -122,6 +127,17 @@ pub fn run(cli: &Cli) -> Result<()> {
                 summary.entries,
                 summary.exhibits
             );
+            if summary.messages > 0 {
+                outln!(
+                    "It holds {} imported messages and calls, quoted {}.",
+                    summary.messages,
+                    if summary.messages_in_entries {
+                        "in the entries"
+                    } else {
+                        "in the message log at the end"
+                    }
+                );
+            }
             eprintln!("The PDF is not encrypted: keep it somewhere safe.");
             auto_backup(&mut vault);
         }
@@ -217,10 +233,15 @@ pub fn run(cli: &Cli) -> Result<()> {
                 vault.write_handover(p, &options, &NoProgress)
             })?;
             outln!(
-                "Wrote the encrypted handover file {}: {} entries, {} exhibits.",
+                "Wrote the encrypted handover file {}: {} entries, {} exhibits{}.",
                 out.display(),
                 manifest.entries,
-                manifest.exhibits
+                manifest.exhibits,
+                if manifest.messages > 0 {
+                    format!(", {} imported messages and calls", manifest.messages)
+                } else {
+                    String::new()
+                }
             );
             if let (HandoverKey::Passphrase(p), true) = (&options.key, *generate_passphrase) {
                 outln!();
@@ -254,12 +275,22 @@ pub fn run(cli: &Cli) -> Result<()> {
                 day("to", to)?,
                 &daybook_core::progress::NoProgress,
             )?;
-            outln!(
-                "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
-                summary.files.len(),
-                summary.total_bytes,
-                summary.dir.display()
-            );
+            if summary.messages > 0 {
+                outln!(
+                    "Wrote {} original files ({} bytes), {} imported messages and calls in messages.csv and messages.json, with manifest.csv and SHA256SUMS to {}.",
+                    summary.files.len(),
+                    summary.total_bytes,
+                    summary.messages,
+                    summary.dir.display()
+                );
+            } else {
+                outln!(
+                    "Wrote {} original files ({} bytes) with manifest.csv and SHA256SUMS to {}.",
+                    summary.files.len(),
+                    summary.total_bytes,
+                    summary.dir.display()
+                );
+            }
             for (mark, why) in &summary.skipped {
                 outln!("Left out {mark}: {why}");
             }

@@ -179,6 +179,11 @@ pub enum Command {
         /// Leave out the pictures
         #[arg(long)]
         no_thumbnails: bool,
+        /// Imported messages: quote them in each entry (full), or count them in each
+        /// entry and quote them in an appendix (summary). Default: full, or summary
+        /// when the report would hold more than 5,000 messages
+        #[arg(long, value_name = "summary|full", value_parser = ["summary", "full"])]
+        messages: Option<String>,
     },
     /// Make an encrypted handover file for a support worker, or open one
     #[command(args_conflicts_with_subcommands = true)]

@@ -328,3 +328,68 @@ fn empty_diary_gives_an_error_and_no_file() {
     );
     assert!(!out.exists(), "a PDF was written for an empty diary");
 }
+
+#[test]
+fn imported_messages_are_quoted_in_the_entries_or_in_the_message_log() {
+    let diary = Diary::new();
+    let chat = diary.tmp("WhatsApp Chat with Mark.txt");
+    std::fs::write(
+        &chat,
+        "10/03/2024, 07:12 - Mark: Morning. I saw you leave.\n\
+         11/03/2024, 02:05 - Mark: Why won't you answer?\n\
+         11/03/2024, 07:30 - Jane: Please stop.\n\
+         14/03/2024, 23:10 - Mark: I'm outside.\n",
+    )
+    .expect("chat");
+    let chat = chat.to_string_lossy().into_owned();
+    diary
+        .run(&[
+            "import",
+            &chat,
+            "--person",
+            "Mark",
+            "--zone",
+            "Europe/London",
+        ])
+        .expect(0);
+
+    let full = diary.tmp("full.pdf");
+    let out = diary
+        .run(&["report", &full.to_string_lossy()])
+        .expect(0)
+        .stdout;
+    assert!(
+        out.contains("It holds 4 imported messages and calls, quoted in the entries."),
+        "{out}"
+    );
+    let text = squash(&pdftotext(&full));
+    assert!(text.contains(&squash("Contact: imported messages and calls")));
+    assert!(text.contains(&squash("There was contact on 3 of the 5 days")));
+    assert!(text.contains(&squash("02:05 GMT Mark AB/1 line 2 Why won't you answer?")));
+    assert!(!text.contains(&squash("Appendix: message log")));
+
+    let summary = diary.tmp("summary.pdf");
+    let out = diary
+        .run(&[
+            "report",
+            &summary.to_string_lossy(),
+            "--messages",
+            "summary",
+        ])
+        .expect(0)
+        .stdout;
+    assert!(
+        out.contains("quoted in the message log at the end"),
+        "{out}"
+    );
+    let text = squash(&pdftotext(&summary));
+    let log = text
+        .find(&squash("Appendix: message log Every imported message"))
+        .expect("the message log");
+    let quoted = text.find(&squash("Why won't you answer?")).expect("quoted");
+    assert!(quoted > log, "quoted only in the log");
+
+    diary
+        .run(&["report", &summary.to_string_lossy(), "--messages", "all"])
+        .expect(2);
+}

@@ -66,6 +66,10 @@ pub struct Manifest {
     pub date_to: Option<NaiveDate>,
     /// Whether witnesses were withheld.
     pub redacted_witnesses: bool,
+    /// How many imported messages and calls `messages.json` holds (0, and no such
+    /// file, when the entries have none; absent in handovers made before imports).
+    #[serde(default)]
+    pub messages: u64,
     /// Every file but `manifest.json` and `SHA256SUMS`, by path.
     pub files: BTreeMap<String, FileRecord>,
 }

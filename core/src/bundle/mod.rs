@@ -1,5 +1,6 @@
 //! What leaves the vault as files: the archive inside a handover (a tar stream the
-//! `crypto` module wraps in `age`) and the plain evidence pack folder.
+//! `crypto` module wraps in `age`) and the plain evidence pack folder, each with the
+//! entries' imported messages beside the originals (`messages`).
 //!
 //! This module takes opened records and plain `Read`/`Write` streams; it never
 //! imports `age`, never reads the vault, and never writes outside the folder or stream
@@ -33,6 +34,7 @@ pub mod digest;
 mod folder;
 pub mod handover;
 pub mod manifest;
+pub mod messages;
 pub mod names;
 pub mod pack;
 mod readme;

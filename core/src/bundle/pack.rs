@@ -1,5 +1,6 @@
 //! The evidence pack: a plain, unencrypted folder of original files named by exhibit
-//! mark, with `manifest.csv` and `SHA256SUMS`, for police upload portals.
+//! mark, with `manifest.csv` and `SHA256SUMS`, for police upload portals; when the
+//! entries have imported messages, `messages.csv` and `messages.json` beside them.
 //!
 //! Each original is streamed from the vault and its SHA-256 checked against the one
 //! recorded when it was added, so a pack never holds a file that differs from the
@@ -20,7 +21,9 @@ use super::csv;
 use super::digest::{copy_exact, sha256_hex, CopyError};
 use super::folder;
 use super::manifest::{sums_text, SUMS_PATH};
+use super::messages::{self, MessagesFile, MESSAGES_CSV_PATH, MESSAGES_JSON_PATH};
 use super::names::evidence_file_name;
+use crate::message::Message;
 
 /// The pack's list of originals.
 pub const MANIFEST_CSV_PATH: &str = "manifest.csv";
@@ -46,6 +49,8 @@ pub struct PackSummary {
     pub skipped: Vec<(String, String)>,
     /// Bytes of originals written.
     pub total_bytes: u64,
+    /// Imported messages and calls written to `messages.csv` and `messages.json`.
+    pub messages: usize,
 }
 
 /// Files written so far, removed again unless the pack is completed.
@@ -125,6 +130,19 @@ pub fn write<'r>(
     open_original: &mut dyn FnMut(&Exhibit) -> Result<Box<dyn Read + 'r>>,
     progress: &dyn Progress,
 ) -> Result<PackSummary> {
+    write_with_messages(dir, exhibits, &[], open_original, progress)
+}
+
+/// [`write()`], with `messages.csv` and `messages.json` holding `messages` (the
+/// imported messages of the entries whose exhibits these are) when there are any,
+/// listed in `SHA256SUMS` with the rest.
+pub fn write_with_messages<'r>(
+    dir: &Path,
+    exhibits: &[Exhibit],
+    messages: &[Message],
+    open_original: &mut dyn FnMut(&Exhibit) -> Result<Box<dyn Read + 'r>>,
+    progress: &dyn Progress,
+) -> Result<PackSummary> {
     let total: u64 = exhibits
         .iter()
         .filter(|x| x.erased_at.is_none())
@@ -136,6 +154,7 @@ pub fn write<'r>(
         files: Vec::new(),
         skipped: Vec::new(),
         total_bytes: 0,
+        messages: messages.len(),
     };
     let mut rows = Vec::new();
     let mut lower_names = HashSet::new();
@@ -198,13 +217,21 @@ pub fn write<'r>(
     }
     let manifest = csv::pack_manifest(&rows);
     written.write_small(MANIFEST_CSV_PATH, &manifest)?;
-    let manifest_sha = sha256_hex(&manifest);
+    let mut lists = vec![(MANIFEST_CSV_PATH, sha256_hex(&manifest))];
+    if !messages.is_empty() {
+        let json = MessagesFile::new(messages).to_json()?;
+        let table = messages::csv(messages);
+        written.write_small(MESSAGES_CSV_PATH, &table)?;
+        written.write_small(MESSAGES_JSON_PATH, &json)?;
+        lists.push((MESSAGES_CSV_PATH, sha256_hex(&table)));
+        lists.push((MESSAGES_JSON_PATH, sha256_hex(&json)));
+    }
     let sums = sums_text(
         summary
             .files
             .iter()
             .map(|f| (f.file_name.as_str(), f.sha256.as_str()))
-            .chain([(MANIFEST_CSV_PATH, manifest_sha.as_str())]),
+            .chain(lists.iter().map(|(p, h)| (*p, h.as_str()))),
     );
     written.write_small(SUMS_PATH, sums.as_bytes())?;
     written.done = true;

@@ -13,6 +13,8 @@ pub(crate) struct Facts<'a> {
     pub span: Option<(NaiveDate, NaiveDate)>,
     pub redacted_witnesses: bool,
     pub has_report: bool,
+    /// Imported messages and calls in `messages.json` and `messages.csv`.
+    pub messages: u64,
 }
 
 /// The note's text.
@@ -32,6 +34,25 @@ pub(crate) fn text(facts: &Facts<'_>) -> String {
     } else {
         ""
     };
+    let (messages_held, messages_files) = if facts.messages > 0 {
+        (
+            format!(
+                ", with {} imported {}",
+                facts.messages,
+                if facts.messages == 1 {
+                    "message or call"
+                } else {
+                    "messages and calls"
+                }
+            ),
+            "\x20 messages.json  every imported message and call of these entries, its text exactly\n\
+             \x20                as exported, its time, the entry it belongs to, the exhibit mark\n\
+             \x20                of the export and the line and byte where it starts in it\n\
+             \x20 messages.csv   the same, one row per message, for a spreadsheet\n",
+        )
+    } else {
+        (String::new(), "")
+    };
     let witnesses = if facts.redacted_witnesses {
         "\nWitnesses' names and contact details were withheld by the person who made this\n\
          handover. They appear as [left out of this copy].\n"
@@ -44,7 +65,7 @@ pub(crate) fn text(facts: &Facts<'_>) -> String {
          \n\
          This is a handover made with Daybook, an offline diary for recording stalking and\n\
          harassment, on {created} (UTC) by Daybook {version}. It holds {entries} diary\n\
-         entries{span} and {exhibits} exhibits.\n\
+         entries{span} and {exhibits} exhibits{messages_held}.\n\
          {witnesses}\
          \n\
          WHAT IS INSIDE\n\
@@ -53,6 +74,7 @@ pub(crate) fn text(facts: &Facts<'_>) -> String {
          \x20 entries.json   every entry with every saved wording, including entries that\n\
          \x20                were withdrawn or erased, and a description of every exhibit\n\
          \x20 entries.csv    one row per entry, for a spreadsheet\n\
+         {messages_files}\
          \x20 evidence/      each original file exactly as it was added to the diary, named\n\
          \x20                by its exhibit mark: AB-3_photo.jpg is exhibit AB/3\n\
          \x20 manifest.json  counts, dates, and the size and SHA-256 of every file\n\

@@ -2,8 +2,12 @@
 //! (or each month, over longer spans), drawn as vector graphics so it prints sharply
 //! and stays small.
 //!
+//! The summary's "Contact" part draws its charts (messages and calls per day, contact
+//! by hour of day) with [`draw_bars`].
+//!
 //! This module must never smooth, project or otherwise invent data: each bar is a
-//! plain count of entries whose incident started in that week or month.
+//! plain count of entries whose incident started in that week or month, or of the
+//! messages and calls counted by `figures::contact`.
 
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -177,6 +181,108 @@ pub fn draw(layout: &mut Layout, period: Period, buckets: &[Bucket]) {
     let caption = format!("{what} Bars count the entries whose incident began in that period, from {first}; withdrawn entries are not counted.");
     layout.paragraph(
         &caption,
+        Style::regular(7.5),
+        MARGIN_X,
+        CONTENT_W,
+        Colour(MUTED.0, MUTED.1, MUTED.2),
+    );
+}
+
+/// One bar of [`draw_bars`]: counts stacked from the bottom, each in its colour.
+pub struct Bar {
+    pub label: String,
+    pub parts: Vec<(usize, Colour)>,
+}
+
+impl Bar {
+    fn total(&self) -> usize {
+        self.parts.iter().map(|(n, _)| n).sum()
+    }
+}
+
+/// Draws a bar chart at the cursor: a scale, the bars (stacked when a bar has more
+/// than one part), every few labels, a key of the colours when `key` is not empty,
+/// and the caption.
+pub fn draw_bars(layout: &mut Layout, bars: &[Bar], key: &[(&str, Colour)], caption: &str) {
+    let plot_h = 110.0;
+    let axis_w = 26.0;
+    let label_h = 14.0;
+    let key_h = if key.is_empty() { 0.0 } else { 14.0 };
+    layout.ensure(plot_h + label_h + key_h + 36.0);
+    let top = layout.y + 6.0;
+    let left = MARGIN_X + axis_w;
+    let width = CONTENT_W - axis_w;
+    let top_value = scale_top(bars.iter().map(Bar::total).max().unwrap_or(0));
+    let bottom = top + plot_h;
+
+    let small = Style::regular(7.0);
+    let fractions: &[f32] = if top_value.is_multiple_of(2) {
+        &[0.0, 0.5, 1.0]
+    } else {
+        &[0.0, 1.0]
+    };
+    for &fraction in fractions {
+        let y = bottom - plot_h * fraction;
+        let value = (top_value as f32 * fraction).round() as usize;
+        layout.rule(
+            left,
+            y,
+            width,
+            if fraction == 0.0 { 0.8 } else { 0.4 },
+            RULE,
+        );
+        let label = layout.set_line(&value.to_string(), small);
+        let x = left - 4.0 - label.width;
+        layout.draw_line(&label, x, y - label.height / 2.0, MUTED);
+    }
+
+    let n = bars.len().max(1);
+    let slot = width / n as f32;
+    let bar_w = (slot * 0.7).min(36.0);
+    // Labels at most every 30 points, on a round step (1, 2, 7, 14… for days).
+    let every = (n as f32 / (width / 30.0)).ceil().max(1.0) as usize;
+    let every = [1, 2, 3, 4, 6, 7, 14, 28, 30, 60, 91, 182, 365]
+        .into_iter()
+        .find(|s| *s >= every)
+        .unwrap_or(every);
+    for (i, b) in bars.iter().enumerate() {
+        let x = left + slot * i as f32 + (slot - bar_w) / 2.0;
+        let mut y = bottom;
+        for (count, colour) in &b.parts {
+            if *count == 0 {
+                continue;
+            }
+            let h = plot_h * *count as f32 / top_value as f32;
+            layout.fill(x, y - h, bar_w, h, *colour);
+            y -= h;
+        }
+        let total = b.total();
+        if total > 0 && n <= 40 {
+            let count = layout.set_line(&total.to_string(), Style::regular(6.5));
+            let cx = x + (bar_w - count.width) / 2.0;
+            layout.draw_line(&count, cx, y - count.height - 0.5, INK);
+        }
+        if i % every == 0 {
+            let label = layout.set_line(&b.label, Style::regular(6.5));
+            let cx = (x + (bar_w - label.width) / 2.0).max(MARGIN_X);
+            layout.draw_line(&label, cx, bottom + 3.0, MUTED);
+        }
+    }
+    layout.y = bottom + label_h + 2.0;
+    if !key.is_empty() {
+        let mut x = left;
+        for (name, colour) in key {
+            let label = layout.set_line(name, Style::regular(7.0));
+            let box_top = layout.y + (label.height - 7.0) / 2.0;
+            layout.fill(x, box_top, 7.0, 7.0, *colour);
+            layout.draw_line(&label, x + 10.0, layout.y, INK);
+            x += 10.0 + label.width + 16.0;
+        }
+        layout.y += key_h;
+    }
+    layout.y += 2.0;
+    layout.paragraph(
+        caption,
         Style::regular(7.5),
         MARGIN_X,
         CONTENT_W,

@@ -8,6 +8,8 @@
 //! withdrawn or erased entry as an occasion: the law's course-of-conduct threshold is
 //! stated against these counts.
 
+pub mod contact;
+
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;

@@ -163,6 +163,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// `1 message`, `1,234 messages`: [`count`] with the thousands marked.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands(n as u64))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +180,12 @@ mod tests {
     fn number_lists_collapse_runs() {
         assert_eq!(numbers(&[1, 2, 3, 7, 9, 10], 100), "1–3, 7, 9, 10");
         assert_eq!(numbers(&[5, 1, 2], 1), "1, 2, and 1 more");
+    }
+
+    #[test]
+    fn counts_mark_thousands() {
+        assert_eq!(counted(1, "call", "calls"), "1 call");
+        assert_eq!(counted(5051, "call", "calls"), "5,051 calls");
     }
 
     #[test]

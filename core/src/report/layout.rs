@@ -39,6 +39,10 @@ pub const MUTED: Colour = Colour(0.38, 0.40, 0.44);
 pub const RULE: Colour = Colour(0.74, 0.76, 0.79);
 pub const TINT: Colour = Colour(0.94, 0.95, 0.96);
 pub const ACCENT: Colour = Colour(0.16, 0.27, 0.42);
+/// A lighter accent, for a second series beside `ACCENT` (calls beside messages).
+pub const SOFT_ACCENT: Colour = Colour(0.56, 0.67, 0.80);
+/// What must stand out from the rest of a chart (contact at night).
+pub const WARM: Colour = Colour(0.78, 0.33, 0.08);
 
 /// Something a link or bookmark can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,6 +50,8 @@ pub enum Anchor {
     Section(u8),
     Entry(u64),
     Earlier(u64),
+    /// An entry's messages in the message log.
+    Messages(u64),
 }
 
 /// A bookmark in the document outline, with optional children.

@@ -21,7 +21,7 @@ mod sections;
 pub mod statement;
 mod text;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -29,6 +29,7 @@ use crate::entry::{Entry, Revision, Status};
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
 use crate::incident::Incident;
+use crate::message::Message;
 
 /// Everything the report shows, already opened.
 #[derive(Debug, Clone)]
@@ -48,6 +49,8 @@ pub struct Document {
     pub exhibits: Vec<Exhibit>,
     /// Erased entries.
     pub erased: Vec<Tombstone>,
+    /// Imported messages and calls (the report keeps those of its entries).
+    pub messages: Vec<Message>,
 }
 
 /// An entry with its earlier wordings (oldest first).
@@ -88,6 +91,8 @@ pub struct Options {
     pub redact_witnesses: bool,
     /// Show thumbnails of image exhibits.
     pub thumbnails: bool,
+    /// Where imported messages are quoted.
+    pub messages: MessageDetail,
 }
 
 impl Default for Options {
@@ -98,9 +103,38 @@ impl Default for Options {
             include_withdrawn: true,
             redact_witnesses: false,
             thumbnails: true,
+            messages: MessageDetail::Auto,
         }
     }
 }
+
+/// Where the report quotes imported messages and calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MessageDetail {
+    /// [`Full`](MessageDetail::Full) up to [`FULL_MESSAGES_UP_TO`] messages in the
+    /// report, [`Summary`](MessageDetail::Summary) beyond.
+    #[default]
+    Auto,
+    /// Each entry quotes its messages.
+    Full,
+    /// Each entry counts its messages; an appendix, the message log, quotes them.
+    Summary,
+}
+
+impl MessageDetail {
+    /// `full` or `summary` (`None` for `Auto`), as the command line takes them.
+    pub fn parse(text: &str) -> Option<MessageDetail> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "full" => Some(MessageDetail::Full),
+            "summary" => Some(MessageDetail::Summary),
+            "auto" => Some(MessageDetail::Auto),
+            _ => None,
+        }
+    }
+}
+
+/// Most messages a report quotes in its entries when left to choose.
+pub const FULL_MESSAGES_UP_TO: usize = 5_000;
 
 pub use crate::progress::{NoProgress, Progress};
 pub use key_sheet::key_sheet;
@@ -111,6 +145,10 @@ pub struct Summary {
     pub pages: usize,
     pub entries: usize,
     pub exhibits: usize,
+    /// Imported messages and calls in the report.
+    pub messages: usize,
+    /// Whether the entries quote their messages (else the message log does).
+    pub messages_in_entries: bool,
 }
 
 /// The entries and exhibits that go in this report, in the order it shows them.
@@ -125,6 +163,12 @@ pub(crate) struct Selection<'a> {
     pub erased: Vec<&'a Tombstone>,
     /// Withdrawn entries left out because of the options.
     pub withdrawn_left_out: usize,
+    /// The imported messages of each entry, in the order of their export.
+    pub messages: BTreeMap<u64, Vec<&'a Message>>,
+    /// How many messages `messages` holds in all.
+    pub message_count: usize,
+    /// The entries quote their messages (else the message log does).
+    pub messages_in_entries: bool,
 }
 
 impl<'a> Selection<'a> {
@@ -176,6 +220,25 @@ impl<'a> Selection<'a> {
             .filter(|t| in_range(crate::select::recorded_day(t.recorded_at, &doc.zone)))
             .collect();
         erased.sort_by_key(|t| t.number);
+        let mut messages: BTreeMap<u64, Vec<&Message>> = BTreeMap::new();
+        for m in doc.messages.iter().filter(|m| numbers.contains(&m.entry)) {
+            messages.entry(m.entry).or_default().push(m);
+        }
+        for list in messages.values_mut() {
+            list.sort_by(|a, b| {
+                (a.exhibit.as_str(), a.position.byte, a.at).cmp(&(
+                    b.exhibit.as_str(),
+                    b.position.byte,
+                    b.at,
+                ))
+            });
+        }
+        let message_count = messages.values().map(Vec::len).sum();
+        let messages_in_entries = match options.messages {
+            MessageDetail::Full => true,
+            MessageDetail::Summary => false,
+            MessageDetail::Auto => message_count <= FULL_MESSAGES_UP_TO,
+        };
         Selection {
             doc,
             options,
@@ -184,7 +247,23 @@ impl<'a> Selection<'a> {
             exhibits,
             erased,
             withdrawn_left_out,
+            messages,
+            message_count,
+            messages_in_entries,
         }
+    }
+
+    /// The imported messages of one entry, in the order of their export.
+    pub fn messages_of(&self, number: u64) -> &[&'a Message] {
+        self.messages.get(&number).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every imported message of the report's entries, entry by entry in the report's
+    /// order.
+    pub fn all_messages(&self) -> impl Iterator<Item = &'a Message> + '_ {
+        self.entries
+            .iter()
+            .flat_map(|e| self.messages_of(e.entry.number).iter().copied())
     }
 
     /// The exhibits of one entry, in the entry's order.
@@ -244,5 +323,135 @@ pub fn render(
         pages,
         entries: selection.entries.len(),
         exhibits: selection.exhibits.len(),
+        messages: selection.message_count,
+        messages_in_entries: selection.messages_in_entries,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{FixedOffset, TimeZone};
+
+    use super::*;
+    use crate::import::{Direction, Format, Position};
+    use crate::incident::Occurred;
+    use crate::message::Kind;
+
+    fn document(entries: u64, messages_each: u64) -> Document {
+        let start = Utc
+            .with_ymd_and_hms(2024, 3, 10, 12, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let mut doc = Document {
+            keeper_name: String::new(),
+            responsible_name: String::new(),
+            fingerprint: String::new(),
+            daybook_version: String::new(),
+            generated_at: start,
+            zone: "Europe/London".into(),
+            entries: Vec::new(),
+            exhibits: Vec::new(),
+            erased: Vec::new(),
+            messages: Vec::new(),
+        };
+        for number in 1..=entries {
+            let at = start + chrono::Duration::days(number as i64);
+            doc.entries.push(ReportEntry {
+                entry: Entry {
+                    number,
+                    id: format!("e{number}"),
+                    recorded_at: at,
+                    amended_at: None,
+                    revisions: 1,
+                    status: Status::Active,
+                    incident: Some(Incident::new(
+                        Occurred {
+                            start: at,
+                            end: None,
+                            approximate: false,
+                            date_only: false,
+                            zone: "Europe/London".into(),
+                        },
+                        "contact",
+                    )),
+                    exhibits: Vec::new(),
+                    written_while_locked: false,
+                    held: None,
+                    messages: messages_each,
+                },
+                earlier: Vec::new(),
+            });
+            for i in 0..messages_each {
+                let when = FixedOffset::east_opt(0)
+                    .map(|z| at.with_timezone(&z))
+                    .unwrap_or_default();
+                doc.messages.push(Message {
+                    id: format!("{number}-{i}"),
+                    at: when,
+                    zone: "Europe/London".into(),
+                    exported_time: String::new(),
+                    from: "Mark".into(),
+                    to: Vec::new(),
+                    direction: Direction::Received,
+                    kind: Kind::Message,
+                    call: None,
+                    duration_s: None,
+                    withheld: false,
+                    subject: None,
+                    text: "text".into(),
+                    attachments: Vec::new(),
+                    media_missing: Vec::new(),
+                    exhibit: "JS/1".into(),
+                    format: Format::WhatsApp,
+                    // Stored out of order: the report puts them back in export order.
+                    position: Position {
+                        line: messages_each - i,
+                        byte: (messages_each - i) * 10,
+                    },
+                    entry: number,
+                    contact: true,
+                });
+            }
+        }
+        doc
+    }
+
+    fn selected(doc: &Document, from: Option<NaiveDate>, messages: MessageDetail) -> (usize, bool) {
+        let options = Options {
+            from,
+            messages,
+            ..Options::default()
+        };
+        let sel = Selection::new(doc, &options);
+        (sel.message_count, sel.messages_in_entries)
+    }
+
+    #[test]
+    fn messages_are_quoted_in_the_entries_up_to_five_thousand_unless_asked() {
+        let doc = document(5, 1_000);
+        assert_eq!(selected(&doc, None, MessageDetail::Auto), (5_000, true));
+        assert_eq!(selected(&doc, None, MessageDetail::Summary), (5_000, false));
+        let doc = document(5, 1_001);
+        assert_eq!(selected(&doc, None, MessageDetail::Auto), (5_005, false));
+        assert_eq!(selected(&doc, None, MessageDetail::Full), (5_005, true));
+        // Only the messages of the entries the report holds count.
+        let from = NaiveDate::from_ymd_opt(2024, 3, 15);
+        assert_eq!(selected(&doc, from, MessageDetail::Auto), (1_001, true));
+    }
+
+    #[test]
+    fn each_entry_has_its_messages_in_export_order() {
+        let doc = document(2, 3);
+        let options = Options::default();
+        let sel = Selection::new(&doc, &options);
+        let lines: Vec<u64> = sel.messages_of(2).iter().map(|m| m.position.line).collect();
+        assert_eq!(lines, [1, 2, 3]);
+        assert!(sel.messages_of(3).is_empty());
+        assert_eq!(sel.all_messages().count(), 6);
+        assert_eq!(
+            MessageDetail::parse("Summary"),
+            Some(MessageDetail::Summary)
+        );
+        assert_eq!(MessageDetail::parse("everything"), None);
+    }
 }

@@ -414,22 +414,32 @@ impl<'t> Shaped<'t> {
 pub fn wrap(fonts: &mut Fonts, text: &str, style: Style, max: f32) -> Vec<Line> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
-        let paragraph = paragraph.trim_end_matches('\r');
+        let paragraph = tabs_as_spaces(paragraph.trim_end_matches('\r'));
         if paragraph.trim().is_empty() {
             lines.push(Line::empty(fonts, style.size));
             continue;
         }
-        let shaped = Shaped::new(fonts, paragraph, style);
+        let shaped = Shaped::new(fonts, &paragraph, style);
         shaped.wrap(fonts, max, &mut lines);
     }
     lines
 }
 
+/// A tab has no glyph: it is set as a space (one byte for one, so every offset into
+/// the text stays the same).
+fn tabs_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\t') {
+        std::borrow::Cow::Owned(text.replace('\t', " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Sets `text` on one line, however long (line breaks become spaces).
 pub fn line(fonts: &mut Fonts, text: &str, style: Style) -> Line {
     let flat: String;
-    let text = if text.contains(['\n', '\r']) {
-        flat = text.replace(['\n', '\r'], " ");
+    let text = if text.contains(['\n', '\r', '\t']) {
+        flat = text.replace(['\n', '\r', '\t'], " ");
         flat.as_str()
     } else {
         text
@@ -504,6 +514,17 @@ mod tests {
             .map(|l| l.runs.iter().map(|r| r.glyphs.len()).sum::<usize>())
             .sum();
         assert_eq!(total, 64);
+    }
+
+    #[test]
+    fn tabs_are_set_as_spaces() {
+        let mut fonts = Fonts::load().expect("fonts");
+        let tab = wrap(&mut fonts, "a\tb", Style::regular(9.0), 100.0);
+        let space = wrap(&mut fonts, "a b", Style::regular(9.0), 100.0);
+        assert_eq!(clusters(&tab[0]), clusters(&space[0]));
+        let notdef = |l: &Line| l.runs.iter().any(|r| r.glyphs.iter().any(|g| g.cid == 0));
+        assert!(!notdef(&tab[0]));
+        assert!(!notdef(&line(&mut fonts, "a\tb", Style::regular(9.0))));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::entry::Status;
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
 use crate::incident::Day;
+use crate::message::{self, Message};
 use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
 use crate::select::Filter;
 use crate::stream::pipe::BackgroundWriter;
@@ -133,7 +134,17 @@ impl Vault {
             entries: report_entries,
             exhibits: self.exhibits(None)?,
             erased,
+            messages: self.messages(&message::Filter::default())?,
         })
+    }
+
+    /// The imported messages of the records handed over, in time order.
+    fn messages_of(&mut self, records: &[EntryRecord]) -> Result<Vec<Message>> {
+        let numbers: std::collections::HashSet<u64> =
+            records.iter().map(|r| r.entry.number).collect();
+        let mut all = self.messages(&message::Filter::default())?;
+        all.retain(|m| numbers.contains(&m.entry));
+        Ok(all)
     }
 
     fn render_report(
@@ -217,7 +228,8 @@ impl Vault {
     }
 
     /// Writes an encrypted handover file: one standard age file holding a tar of the
-    /// report, entries.json, entries.csv, the originals, SHA256SUMS and a manifest.
+    /// report, entries.json, entries.csv, the originals, messages.json and messages.csv
+    /// (when the entries have imported messages), SHA256SUMS and a manifest.
     pub fn write_handover(
         &mut self,
         out: &Path,
@@ -240,7 +252,9 @@ impl Vault {
             include_withdrawn: options.include_withdrawn,
             redact_witnesses: options.redact_witnesses,
             thumbnails: true,
+            messages: report::MessageDetail::Auto,
         };
+        let messages = self.messages_of(&records)?;
         let mut pdf = Vec::new();
         let report_made = match self.render_report(&report_options, &report::NoProgress, &mut pdf) {
             Ok(_) => true,
@@ -289,6 +303,9 @@ impl Vault {
                 redact_witnesses: options.redact_witnesses,
             },
         )?;
+        if !messages.is_empty() {
+            writer.add_messages(&messages)?;
+        }
         if report_made {
             writer.add_bytes("report.pdf", &pdf)?;
         }
@@ -303,7 +320,8 @@ impl Vault {
     }
 
     /// Writes an evidence pack (NOT encrypted): the originals named by exhibit mark,
-    /// manifest.csv and SHA256SUMS, for a police upload portal.
+    /// manifest.csv and SHA256SUMS, for a police upload portal, with messages.csv and
+    /// messages.json when the entries have imported messages.
     pub fn write_evidence_pack(
         &mut self,
         dir: &Path,
@@ -311,16 +329,20 @@ impl Vault {
         to: Option<NaiveDate>,
         progress: &dyn Progress,
     ) -> Result<bundle::pack::PackSummary> {
-        let (_, exhibits) = self.records_between(from, to, true)?;
-        if exhibits.iter().all(|x| x.erased_at.is_some()) {
+        let (records, exhibits) = self.records_between(from, to, true)?;
+        let messages = self.messages_of(&records)?;
+        // Imported messages are worth a pack on their own: their export may be
+        // attached to an entry on an earlier day.
+        if exhibits.iter().all(|x| x.erased_at.is_some()) && messages.is_empty() {
             return Err(Error::Bundle(
                 "there are no evidence files for those dates".into(),
             ));
         }
         let this = &*self;
-        bundle::pack::write(
+        bundle::pack::write_with_messages(
             dir,
             &exhibits,
+            &messages,
             &mut |x: &Exhibit| -> Result<Box<dyn Read + '_>> {
                 Ok(Box::new(this.original_reader(x)?))
             },

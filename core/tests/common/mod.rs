@@ -347,6 +347,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
         entries,
         exhibits,
         erased,
+        messages: Vec::new(),
     };
     (doc, thumbs)
 }

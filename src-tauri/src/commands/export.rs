@@ -228,6 +228,7 @@ fn run_export(
                 include_withdrawn: options.include_withdrawn,
                 redact_witnesses: options.redact_witnesses,
                 thumbnails: options.include_pictures,
+                messages: report::MessageDetail::Auto,
             };
             let diary = state.path();
             state.with_vault(|v| {

@@ -18,11 +18,13 @@ use crate::bundle::manifest::{
     self, FileRecord, Manifest, ENTRIES_CSV_PATH, ENTRIES_JSON_PATH, FORMAT, FORMAT_VERSION,
     MANIFEST_PATH, README_PATH, REPORT_PATH, SUMS_PATH,
 };
+use crate::bundle::messages::{self, MessagesFile, MESSAGES_CSV_PATH, MESSAGES_JSON_PATH};
 use crate::bundle::names::{self, shown};
 use crate::bundle::readme;
 use crate::bundle::records::{EntriesFile, EntryRecord, Options};
 use crate::error::{Error, Result};
 use crate::evidence::{Check, Exhibit};
+use crate::message::Message;
 
 /// What [`Writer::add_entries`] recorded for the manifest.
 #[derive(Debug, Clone)]
@@ -47,6 +49,7 @@ pub struct Writer<W: Write> {
     files: Vec<(String, FileRecord)>,
     lower_names: HashSet<String>,
     entries: Option<EntriesFacts>,
+    messages: u64,
     broken: bool,
 }
 
@@ -60,6 +63,7 @@ impl<W: Write> Writer<W> {
             files: Vec::new(),
             lower_names: HashSet::new(),
             entries: None,
+            messages: 0,
             broken: false,
         }
     }
@@ -216,6 +220,16 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
+    /// Adds `messages.json` and `messages.csv`: the imported messages and calls of the
+    /// entries handed over, exactly as kept (redaction does not apply to them). Call
+    /// it at most once, and only when there are messages.
+    pub fn add_messages(&mut self, list: &[Message]) -> Result<()> {
+        self.add_bytes(MESSAGES_JSON_PATH, &MessagesFile::new(list).to_json()?)?;
+        self.add_bytes(MESSAGES_CSV_PATH, &messages::csv(list))?;
+        self.messages = list.len() as u64;
+        Ok(())
+    }
+
     /// Writes `README.txt`, `manifest.json`, `SHA256SUMS` and the end marker, and
     /// gives back the output stream (to finish the encryption) and the manifest.
     pub fn finish(mut self, details: Details) -> Result<(W, Manifest)> {
@@ -234,6 +248,7 @@ impl<W: Write> Writer<W> {
             span: facts.span,
             redacted_witnesses: facts.redacted_witnesses,
             has_report,
+            messages: self.messages,
         });
         self.write_member(README_PATH, note.len() as u64, &mut note.as_bytes(), None)?;
         let manifest = Manifest {
@@ -247,6 +262,7 @@ impl<W: Write> Writer<W> {
             date_from: facts.span.map(|s| s.0),
             date_to: facts.span.map(|s| s.1),
             redacted_witnesses: facts.redacted_witnesses,
+            messages: self.messages,
             files: self.files.iter().cloned().collect(),
         };
         let json = manifest.to_json()?;

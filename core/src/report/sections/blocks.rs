@@ -205,6 +205,37 @@ pub(super) fn table_row(
     l.y = top + h;
 }
 
+/// A figure in a box, with its label under it.
+pub(super) struct FigureBox {
+    pub figure: String,
+    pub label: String,
+    /// The figure's colour and the box's edge.
+    pub colour: Colour,
+}
+
+/// Up to four boxes side by side across the page.
+pub(super) fn figure_boxes(l: &mut Layout, boxes: &[FigureBox]) {
+    let gap = 8.0;
+    let bw = (CONTENT_W - gap * 3.0) / 4.0;
+    let bh = 50.0;
+    l.ensure(bh + 12.0);
+    let top = l.y;
+    for (i, b) in boxes.iter().take(4).enumerate() {
+        let x = MARGIN_X + i as f32 * (bw + gap);
+        l.fill(x, top, bw, bh, TINT);
+        l.fill(x, top, 2.5, bh, b.colour);
+        let fig = l.set_line(&b.figure, Style::bold(18.0));
+        l.draw_line(&fig, x + 10.0, top + 5.0, b.colour);
+        let lab = l.set(&b.label, Style::regular(7.5), bw - 14.0);
+        let mut y = top + 5.0 + fig.height;
+        for line in &lab {
+            l.draw_line(line, x + 10.0, y, MUTED);
+            y += line.height;
+        }
+    }
+    l.y = top + bh + 12.0;
+}
+
 pub(super) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {

@@ -2,7 +2,7 @@
 //! fingerprint, what this copy leaves out, how to read the record, and the contents.
 
 use super::blocks::{field, para, BODY};
-use super::{subtitle, SECTION_TITLES};
+use super::subtitle;
 use crate::report::layout::{
     Anchor, Bookmark, Layout, ACCENT, CONTENT_W, INK, MARGIN_X, MUTED, RULE,
 };
@@ -10,6 +10,22 @@ use crate::report::text::Style;
 use crate::report::{figures, format, Selection};
 
 const NOT_GIVEN: &str = "(not given)";
+
+/// `63 imported, quoted in the entries`, or empty when there are none.
+fn messages_row(sel: &Selection<'_>) -> String {
+    if sel.message_count == 0 {
+        return String::new();
+    }
+    format!(
+        "{} imported, quoted {}",
+        format::thousands(sel.message_count as u64),
+        if sel.messages_in_entries {
+            "in the entries"
+        } else {
+            "in the message log"
+        }
+    )
+}
 
 pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>) {
     let doc = sel.doc;
@@ -58,6 +74,7 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>) {
         ),
         ("Entries", entries),
         ("Exhibits", format::thousands(sel.exhibits.len() as u64)),
+        ("Messages and calls", messages_row(sel)),
         (
             "Generated",
             format!(
@@ -98,6 +115,9 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>) {
     if !sel.options.thumbnails {
         copy_notes.push("Pictures of exhibits are not shown in this copy.".into());
     }
+    if sel.message_count > 0 && !sel.messages_in_entries {
+        copy_notes.push("Each entry counts its imported messages and calls; they are quoted in full in the message log at the end.".into());
+    }
     if !copy_notes.is_empty() {
         let line = l.set_line("About this copy", Style::bold(9.5));
         l.draw_line(&line, MARGIN_X, l.y, INK);
@@ -112,12 +132,15 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>) {
     para(l, "Each entry was written in the Daybook diary by the person keeping it. \"Happened\" is when they say the incident took place; \"recorded\" is when the entry was first saved, set by the app and not editable. Amended entries keep every earlier wording, shown in the appendix. Withdrawn entries are kept and marked as withdrawn.");
     para(l, "The diary fingerprint is the SHA-256 hash at the head of the diary's hash chain, which covers every entry, amendment and exhibit in the order they were saved. A copy of the diary that gives the same fingerprint has not been changed since this report was made.");
     para(l, "Exhibits are the original files, kept unaltered and identified by their mark and SHA-256 hash. Pictures in this report are reduced copies for reference only.");
+    if sel.message_count > 0 {
+        para(l, "Entries tagged \"imported\" were made by Daybook from a phone's export of messages or calls, one entry for each day with contact. The export itself is an exhibit. Each message is quoted exactly as exported, with the line where it starts in the export, so that it can be checked against the original. Characters the report's fonts cannot show, such as emoji, appear as empty boxes; the export holds them exactly.");
+    }
     l.y += 8.0;
 
     let line = l.set_line("Contents", Style::bold(9.5));
     l.draw_line(&line, MARGIN_X, l.y, INK);
     l.y += line.height + 2.0;
-    for (id, title) in SECTION_TITLES {
+    for (id, title) in super::contents(sel) {
         let line = l.set_line(title, Style::regular(BODY));
         l.ensure(line.height);
         let top = l.y;

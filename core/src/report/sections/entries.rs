@@ -1,6 +1,7 @@
 //! Every entry in full: a band with its number and status, when it happened and was
-//! recorded, every field of the incident, and a block for each exhibit with its
-//! thumbnail (when asked for), its details and its SHA-256. The appendix draws earlier
+//! recorded, every field of the incident, a block for each exhibit with its
+//! thumbnail (when asked for), its details and its SHA-256, and its imported messages
+//! (quoted, or counted, by `messages`). The appendix draws earlier
 //! wordings with the same [`incident_fields`].
 
 use super::blocks::{
@@ -204,6 +205,10 @@ pub(super) fn draw(
             for x in exhibits {
                 exhibit_block(l, sel, x, thumbnails);
             }
+        }
+        let messages = sel.messages_of(e.entry.number);
+        if !messages.is_empty() {
+            super::messages::in_entry(l, sel, e.entry.number, messages, colour);
         }
         l.rule(MARGIN_X, l.y + 2.0, CONTENT_W, 0.4, RULE);
         l.y += 6.0;

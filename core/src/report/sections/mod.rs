@@ -1,5 +1,6 @@
 //! The report's sections, in order: cover, summary of the pattern, timeline, entries
-//! in full, exhibits index, appendix and declaration. Each section is written onto the
+//! in full, exhibits index, appendix, the message log (when the entries only count
+//! their imported messages) and declaration. Each section is written onto the
 //! pages of a [`Layout`], one file per section; `blocks` holds what they draw with
 //! (headings, paragraphs, labelled fields, tables) and `figures` (beside this module)
 //! does the counting the summary and cover state.
@@ -11,10 +12,12 @@
 
 mod appendix;
 mod blocks;
+mod contact;
 mod cover;
 mod declaration;
 mod entries;
 mod exhibits;
+mod messages;
 mod summary;
 mod timeline;
 
@@ -32,6 +35,9 @@ const ENTRIES: u8 = 3;
 const EXHIBITS: u8 = 4;
 const APPENDIX: u8 = 5;
 const DECLARATION: u8 = 6;
+const MESSAGE_LOG: u8 = 7;
+
+const MESSAGE_LOG_TITLE: &str = "Appendix: message log";
 
 const SECTION_TITLES: [(u8, &str); 6] = [
     (SUMMARY, "Summary: the pattern"),
@@ -55,6 +61,9 @@ pub(crate) fn build(
     entries::draw(&mut l, sel, thumbnails, progress)?;
     exhibits::draw(&mut l, sel);
     appendix::draw(&mut l, sel);
+    if has_message_log(sel) {
+        messages::log(&mut l, sel);
+    }
     declaration::draw(&mut l, sel);
 
     let doc = sel.doc;
@@ -74,6 +83,22 @@ pub(crate) fn build(
         created: doc.generated_at,
     };
     l.finish(&footer, &meta)
+}
+
+/// Whether the report ends with the message log: its entries only count their
+/// messages.
+fn has_message_log(sel: &Selection<'_>) -> bool {
+    !sel.messages_in_entries && sel.message_count > 0
+}
+
+/// The sections in the order the report holds them, for the contents.
+fn contents(sel: &Selection<'_>) -> Vec<(u8, &'static str)> {
+    let mut out = SECTION_TITLES.to_vec();
+    if has_message_log(sel) {
+        let at = out.len().saturating_sub(1);
+        out.insert(at, (MESSAGE_LOG, MESSAGE_LOG_TITLE));
+    }
+    out
 }
 
 /// The first and last day the report covers (see [`figures::covered`]).

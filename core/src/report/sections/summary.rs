@@ -1,16 +1,17 @@
 //! The summary of the pattern: figures in boxes, the course-of-conduct fact, the chart
 //! of occasions, and who-did-what tables for behaviours, impacts, risk flags, breaches
-//! of an order and contact with the police. The counting is done by `figures`; this
-//! file only words and draws it.
+//! of an order and contact with the police; then, when the entries have imported
+//! messages, the contact they record (`contact`). The counting is done by `figures`;
+//! this file only words and draws it.
 
 use super::blocks::{
-    bold_cell, capitalise, cell, field, note, para, police_day, section, subheading, table_header,
-    table_row,
+    bold_cell, capitalise, cell, field, figure_boxes, note, para, police_day, section, subheading,
+    table_header, table_row, FigureBox,
 };
 use super::{SECTION_TITLES, SUMMARY};
 use crate::report::figures::{self, Figures};
-use crate::report::layout::{Anchor, Layout, ACCENT, CONTENT_W, INK, MARGIN_X, MUTED, TINT};
-use crate::report::text::{self, Style};
+use crate::report::layout::{Anchor, Layout, ACCENT, CONTENT_W, INK, MARGIN_X, MUTED};
+use crate::report::text;
 use crate::report::{chart, format, Selection};
 
 /// Changes to daily life quoted before the rest are only counted.
@@ -27,6 +28,7 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>) {
     risks(l, &f);
     order_breaches(l, sel, &f);
     police_contact(l, &f);
+    super::contact::draw(l, sel, &f);
 }
 
 /// A figure for a box, with its label in the singular or the plural.
@@ -56,25 +58,13 @@ fn boxes(l: &mut Layout, f: &Figures<'_>) {
             "entry reported to police",
             "entries reported to police",
         ),
-    ];
-    let gap = 8.0;
-    let bw = (CONTENT_W - gap * 3.0) / 4.0;
-    let bh = 50.0;
-    let top = l.y;
-    for (i, (figure, label)) in boxes.iter().enumerate() {
-        let x = MARGIN_X + i as f32 * (bw + gap);
-        l.fill(x, top, bw, bh, TINT);
-        l.fill(x, top, 2.5, bh, ACCENT);
-        let fig = l.set_line(figure, Style::bold(18.0));
-        l.draw_line(&fig, x + 10.0, top + 5.0, ACCENT);
-        let lab = l.set(label, Style::regular(7.5), bw - 14.0);
-        let mut y = top + 5.0 + fig.height;
-        for line in &lab {
-            l.draw_line(line, x + 10.0, y, MUTED);
-            y += line.height;
-        }
-    }
-    l.y = top + bh + 12.0;
+    ]
+    .map(|(figure, label)| FigureBox {
+        figure,
+        label: label.to_string(),
+        colour: ACCENT,
+    });
+    figure_boxes(l, &boxes);
 }
 
 /// The course-of-conduct fact: how many occasions, over what span, against the law's
