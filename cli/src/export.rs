@@ -103,6 +103,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             redact_witnesses,
             no_thumbnails,
             messages,
+            disclose,
         } => {
             let options = report::Options {
                 from: day("from", from)?,
@@ -114,8 +115,19 @@ pub fn run(cli: &Cli) -> Result<()> {
                     .as_deref()
                     .and_then(report::MessageDetail::parse)
                     .unwrap_or_default(),
+                include_private_notes: disclose.include_private_notes,
+                given_to: disclose.given_to.clone(),
             };
             let mut vault = unlock(cli)?;
+            if disclose.preview {
+                let selection = crate::disclosure::selection(
+                    from.as_deref(),
+                    to.as_deref(),
+                    *include_withdrawn,
+                    disclose.include_private_notes,
+                )?;
+                return crate::disclosure::preview(&mut vault, &selection, disclose.preview_json);
+            }
             let diary = vault.path().to_path_buf();
             let summary = outfile::write_private(out, &diary, Existing::Replace, |p| {
                 vault.write_report(p, &options, &NoProgress)
@@ -204,7 +216,18 @@ pub fn run(cli: &Cli) -> Result<()> {
             to_key,
             handover_passphrase_file,
             generate_passphrase,
+            disclose,
         } => {
+            if disclose.preview {
+                let mut vault = unlock(cli)?;
+                let selection = crate::disclosure::selection(
+                    from.as_deref(),
+                    to.as_deref(),
+                    !exclude_withdrawn,
+                    disclose.include_private_notes,
+                )?;
+                return crate::disclosure::preview(&mut vault, &selection, disclose.preview_json);
+            }
             let out = out.as_ref().ok_or_else(|| Error::InvalidField {
                 field: "out".into(),
                 message: "say where to write the handover file".into(),
@@ -226,6 +249,8 @@ pub fn run(cli: &Cli) -> Result<()> {
                 redact_witnesses: *redact_witnesses,
                 include_withdrawn: !exclude_withdrawn,
                 key,
+                include_private_notes: disclose.include_private_notes,
+                given_to: disclose.given_to.clone(),
             };
             let mut vault = unlock(cli)?;
             let diary = vault.path().to_path_buf();
@@ -266,13 +291,26 @@ pub fn run(cli: &Cli) -> Result<()> {
             outln!("{public}");
             eprintln!("Your secret key is in {}. Give the public key above (age1…) to the people who send you handover files.", out.display());
         }
-        Command::EvidencePack { out_dir, from, to } => {
+        Command::EvidencePack {
+            out_dir,
+            from,
+            to,
+            disclose,
+        } => {
             let mut vault = unlock(cli)?;
+            if disclose.preview {
+                let selection =
+                    crate::disclosure::selection(from.as_deref(), to.as_deref(), true, false)?;
+                return crate::disclosure::preview(&mut vault, &selection, disclose.preview_json);
+            }
             outfile::check_not_vault(out_dir, vault.path())?;
-            let summary = vault.write_evidence_pack(
+            let summary = vault.write_evidence_pack_with(
                 out_dir,
-                day("from", from)?,
-                day("to", to)?,
+                &daybook_core::vault::PackOptions {
+                    from: day("from", from)?,
+                    to: day("to", to)?,
+                    given_to: disclose.given_to.clone(),
+                },
                 &daybook_core::progress::NoProgress,
             )?;
             if summary.messages > 0 {

@@ -179,6 +179,8 @@ pub enum Command {
         /// Leave out the pictures
         #[arg(long)]
         no_thumbnails: bool,
+        #[command(flatten)]
+        disclose: DiscloseArgs,
         /// Imported messages: quote them in each entry (full), or count them in each
         /// entry and quote them in an appendix (summary). Default: full, or summary
         /// when the report would hold more than 5,000 messages
@@ -213,6 +215,8 @@ pub enum Command {
         /// Make up a strong passphrase, print it once, and encrypt with it
         #[arg(long)]
         generate_passphrase: bool,
+        #[command(flatten)]
+        disclose: DiscloseArgs,
     },
     /// Make an age key pair for receiving handover files (support workers)
     Keygen {
@@ -227,6 +231,8 @@ pub enum Command {
         from: Option<String>,
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        #[command(flatten)]
+        disclose: DiscloseArgs,
     },
     /// Copy the whole diary, still encrypted, to one file
     Backup { out: PathBuf },
@@ -435,6 +441,23 @@ pub enum SettingsCommand {
         #[arg(long)]
         zone: Option<String>,
     },
+}
+
+/// What every export takes: the disclosure choices and the custody note.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DiscloseArgs {
+    /// Include your private notes in this one export
+    #[arg(long)]
+    pub include_private_notes: bool,
+    /// Show what it would hold and what the keep-out list would change; write nothing
+    #[arg(long)]
+    pub preview: bool,
+    /// With --preview: print JSON
+    #[arg(long = "json", requires = "preview")]
+    pub preview_json: bool,
+    /// Who you are giving it to (kept in the custody log)
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub given_to: String,
 }
 
 /// What went wrong, for the exit code.

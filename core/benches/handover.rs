@@ -83,6 +83,8 @@ fn child(vault: &Path, out: &Path, key: &str) {
         redact_witnesses: false,
         include_withdrawn: true,
         key: HandoverKey::Recipient(recipient),
+        include_private_notes: false,
+        given_to: String::new(),
     };
     let before = vm_hwm_kb();
     let started = Instant::now();

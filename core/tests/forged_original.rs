@@ -135,6 +135,8 @@ fn handover(vault: &mut Vault, out: &Path) -> daybook_core::Result<()> {
         redact_witnesses: false,
         include_withdrawn: true,
         key: HandoverKey::Recipient(Identity::generate().recipient()),
+        include_private_notes: false,
+        given_to: String::new(),
     };
     vault.write_handover(out, &options, &NoProgress).map(|_| ())
 }

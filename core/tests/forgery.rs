@@ -135,6 +135,8 @@ fn exports_with_previews_refuse(vault: &mut Vault, dir: &Path) -> String {
             redact_witnesses: false,
             include_withdrawn: true,
             key: HandoverKey::Passphrase(secret("a handover passphrase")),
+            include_private_notes: false,
+            given_to: String::new(),
         },
         &report::NoProgress,
     ));

@@ -76,6 +76,8 @@ fn handover(dir: &Path, key: HandoverKey) -> (std::path::PathBuf, Vec<Vec<u8>>) 
                 redact_witnesses: false,
                 include_withdrawn: false,
                 key,
+                include_private_notes: false,
+                given_to: String::new(),
             },
             &NoProgress,
         )

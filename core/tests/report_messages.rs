@@ -410,6 +410,8 @@ fn options(identity: &Key) -> HandoverOptions {
         include_withdrawn: true,
         key: HandoverKey::Recipient(identity.recipient()),
     }
+    include_private_notes: false,
+    given_to: String::new(),
 }
 
 #[test]

@@ -116,6 +116,8 @@ fn the_report_and_the_handover_made_with_the_same_dates_hold_the_same_entries() 
                     redact_witnesses: false,
                     include_withdrawn,
                     key: HandoverKey::Recipient(worker.recipient()),
+                    include_private_notes: false,
+                    given_to: String::new(),
                 },
                 &report::NoProgress,
             )

@@ -93,6 +93,10 @@ pub struct Options {
     pub thumbnails: bool,
     /// Where imported messages are quoted.
     pub messages: MessageDetail,
+    /// Include the entries' private notes in this one report.
+    pub include_private_notes: bool,
+    /// Who it is given to, for the custody log.
+    pub given_to: String,
 }
 
 impl Default for Options {
@@ -104,6 +108,8 @@ impl Default for Options {
             redact_witnesses: false,
             thumbnails: true,
             messages: MessageDetail::Auto,
+            include_private_notes: false,
+            given_to: String::new(),
         }
     }
 }
@@ -149,6 +155,10 @@ pub struct Summary {
     pub messages: usize,
     /// Whether the entries quote their messages (else the message log does).
     pub messages_in_entries: bool,
+    /// The entries it holds, by number (for the custody log).
+    pub entry_numbers: Vec<u64>,
+    /// The exhibits it lists: (mark, SHA-256).
+    pub exhibits_listed: Vec<(String, String)>,
 }
 
 /// The entries and exhibits that go in this report, in the order it shows them.
@@ -325,6 +335,12 @@ pub fn render(
         exhibits: selection.exhibits.len(),
         messages: selection.message_count,
         messages_in_entries: selection.messages_in_entries,
+        entry_numbers: selection.entries.iter().map(|e| e.entry.number).collect(),
+        exhibits_listed: selection
+            .exhibits
+            .iter()
+            .map(|x| (x.mark.clone(), x.sha256.clone()))
+            .collect(),
     })
 }
 

@@ -61,7 +61,7 @@ fn paragraphs(s: &Statement<'_>) -> Vec<Paragraph> {
             let heading = if place.is_empty() {
                 format!("On {when}:")
             } else {
-                format!("On {when}, at {place}:")
+                format!("On {when} (where: {place}):")
             };
             let produced = s
                 .exhibits

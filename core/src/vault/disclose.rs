@@ -61,12 +61,17 @@ impl Vault {
         let mut tally = Tally::default();
         for record in &mut records {
             rules.entry(&mut record.entry, &mut tally);
-            for revision in &mut record.revisions {
-                // Earlier wordings' notes are counted once, with the entry's own.
+            let latest = record.revisions.len().saturating_sub(1);
+            for (i, revision) in record.revisions.iter_mut().enumerate() {
+                // The latest wording is the entry's own, counted above; earlier ones
+                // add their replacements (their private notes are counted once, with
+                // the entry's).
                 let mut scratch = Tally::default();
                 rules.revision(revision, &mut scratch);
-                for (field, n) in scratch.kept_out {
-                    *tally.kept_out.entry(field).or_default() += n;
+                if i < latest {
+                    for (field, n) in scratch.kept_out {
+                        *tally.kept_out.entry(field).or_default() += n;
+                    }
                 }
             }
         }

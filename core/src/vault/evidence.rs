@@ -727,6 +727,13 @@ impl Vault {
             let _ = std::fs::remove_file(out);
             return Err(e);
         }
+        self.record_custody(
+            "original",
+            vec![exhibit.entry_number],
+            vec![(exhibit.mark.clone(), exhibit.sha256.clone())],
+            Some(exhibit.sha256.clone()),
+            "",
+        )?;
         Ok(exhibit)
     }
 

@@ -16,7 +16,7 @@ use crate::entry::Status;
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
 use crate::incident::Day;
-use crate::message::{self, Message};
+use crate::message;
 use crate::report::{self, Document, Progress, ReportEntry, Tombstone};
 use crate::select::Filter;
 use crate::stream::pipe::BackgroundWriter;
@@ -38,6 +38,19 @@ pub struct HandoverOptions {
     pub redact_witnesses: bool,
     pub include_withdrawn: bool,
     pub key: HandoverKey,
+    /// Include the entries' private notes in this one handover.
+    pub include_private_notes: bool,
+    /// Who it is given to, for the custody log.
+    pub given_to: String,
+}
+
+/// Choices for an evidence pack.
+#[derive(Debug, Clone, Default)]
+pub struct PackOptions {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Who it is given to, for the custody log.
+    pub given_to: String,
 }
 
 /// Removes a partial output file when an export fails.
@@ -64,6 +77,8 @@ struct SyncingFile {
     file: File,
     syncer: Option<Syncer>,
     since_sync: u64,
+    /// SHA-256 of everything written (the output's own hash, for the custody log).
+    hash: sha2::Sha256,
 }
 
 impl SyncingFile {
@@ -73,6 +88,7 @@ impl SyncingFile {
             file,
             syncer,
             since_sync: 0,
+            hash: sha2::Digest::new(),
         }
     }
 }
@@ -80,6 +96,7 @@ impl SyncingFile {
 impl Write for SyncingFile {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         let n = self.file.write(data)?;
+        sha2::Digest::update(&mut self.hash, &data[..n]);
         self.since_sync += n as u64;
         if self.since_sync >= SYNC_EVERY_BYTES {
             if let Some(syncer) = &self.syncer {
@@ -99,14 +116,26 @@ fn create(out: &Path) -> Result<File> {
 }
 
 impl Vault {
-    /// Everything the report can show, opened.
+    /// Everything the report can show, opened, with the diary's disclosure rules
+    /// applied (private notes left out).
     pub fn report_document(&mut self) -> Result<Document> {
+        self.report_document_with(false).map(|(doc, _)| doc)
+    }
+
+    /// `report_document`, including private notes or not, with what the rules
+    /// changed.
+    fn report_document_with(
+        &mut self,
+        include_private_notes: bool,
+    ) -> Result<(Document, crate::disclosure::Tally)> {
         self.check_against_chain()?;
         let settings = self.settings()?;
+        let rules = settings.disclosure(include_private_notes);
+        let mut tally = crate::disclosure::Tally::default();
         let entries = self.entries()?;
         let mut report_entries = Vec::new();
         let mut erased = Vec::new();
-        for entry in entries {
+        for mut entry in entries {
             match entry.status {
                 Status::Erased { at } => erased.push(Tombstone {
                     number: entry.number,
@@ -120,31 +149,37 @@ impl Vault {
                         Vec::new()
                     };
                     earlier.pop();
+                    rules.entry(&mut entry, &mut tally);
+                    for revision in &mut earlier {
+                        rules.revision(revision, &mut tally);
+                    }
                     report_entries.push(ReportEntry { entry, earlier });
                 }
             }
         }
-        Ok(Document {
-            keeper_name: settings.keeper_name.clone(),
-            responsible_name: settings.responsible_name.clone(),
-            fingerprint: self.fingerprint()?,
-            daybook_version: crate::VERSION.to_string(),
-            generated_at: Utc::now(),
-            zone: settings.display_zone(),
-            entries: report_entries,
-            exhibits: self.exhibits(None)?,
-            erased,
-            messages: self.messages(&message::Filter::default())?,
-        })
-    }
-
-    /// The imported messages of the records handed over, in time order.
-    fn messages_of(&mut self, records: &[EntryRecord]) -> Result<Vec<Message>> {
-        let numbers: std::collections::HashSet<u64> =
-            records.iter().map(|r| r.entry.number).collect();
-        let mut all = self.messages(&message::Filter::default())?;
-        all.retain(|m| numbers.contains(&m.entry));
-        Ok(all)
+        let mut exhibits = self.exhibits(None)?;
+        for exhibit in &mut exhibits {
+            rules.exhibit(exhibit, false, &mut tally);
+        }
+        let mut messages = self.messages(&message::Filter::default())?;
+        for m in &mut messages {
+            rules.message(m, &mut tally);
+        }
+        Ok((
+            Document {
+                keeper_name: settings.keeper_name.clone(),
+                responsible_name: settings.responsible_name.clone(),
+                fingerprint: self.fingerprint()?,
+                daybook_version: crate::VERSION.to_string(),
+                generated_at: Utc::now(),
+                zone: settings.display_zone(),
+                entries: report_entries,
+                exhibits,
+                erased,
+                messages,
+            },
+            tally,
+        ))
     }
 
     fn render_report(
@@ -153,7 +188,7 @@ impl Vault {
         progress: &dyn Progress,
         out: &mut dyn Write,
     ) -> Result<report::Summary> {
-        let doc = self.report_document()?;
+        let (doc, _) = self.report_document_with(options.include_private_notes)?;
         let this = &*self;
         // A preview that is not the one stored with its exhibit stops the report: it
         // must never show a substitute, nor quietly leave the picture out.
@@ -190,6 +225,13 @@ impl Vault {
         file.write_all(&pdf).map_err(|e| Error::file(out, e))?;
         file.sync_all().map_err(|e| Error::file(out, e))?;
         partial.done = true;
+        self.record_custody(
+            "report",
+            summary.entry_numbers.clone(),
+            Vec::new(),
+            Some(crate::record::sha256_hex(&pdf)),
+            &options.given_to,
+        )?;
         Ok(summary)
     }
 
@@ -239,8 +281,14 @@ impl Vault {
         if let HandoverKey::Passphrase(p) = &options.key {
             super::check_passphrase("handover_passphrase", p)?;
         }
-        let (records, exhibits) =
-            self.records_between(options.from, options.to, options.include_withdrawn)?;
+        let disclosed = self.disclosed(&super::disclose::Selection {
+            from: options.from,
+            to: options.to,
+            include_withdrawn: options.include_withdrawn,
+            include_private_notes: options.include_private_notes,
+        })?;
+        let (records, exhibits, messages) =
+            (disclosed.records, disclosed.exhibits, disclosed.messages);
         if records.is_empty() {
             return Err(Error::Bundle(
                 "there are no entries to hand over for those dates".into(),
@@ -253,8 +301,9 @@ impl Vault {
             redact_witnesses: options.redact_witnesses,
             thumbnails: true,
             messages: report::MessageDetail::Auto,
+            include_private_notes: options.include_private_notes,
+            given_to: String::new(),
         };
-        let messages = self.messages_of(&records)?;
         let mut pdf = Vec::new();
         let report_made = match self.render_report(&report_options, &report::NoProgress, &mut pdf) {
             Ok(_) => true,
@@ -316,6 +365,18 @@ impl Vault {
         let file = sealer.finish()?.finish()?;
         file.file.sync_all().map_err(|e| Error::file(out, e))?;
         partial.done = true;
+        let output_sha256 = Some(hex::encode(sha2::Digest::finalize(file.hash)));
+        self.record_custody(
+            "handover",
+            records.iter().map(|r| r.entry.number).collect(),
+            exhibits
+                .iter()
+                .filter(|x| x.erased_at.is_none())
+                .map(|x| (x.mark.clone(), x.sha256.clone()))
+                .collect(),
+            output_sha256,
+            &options.given_to,
+        )?;
         Ok(manifest)
     }
 
@@ -329,8 +390,32 @@ impl Vault {
         to: Option<NaiveDate>,
         progress: &dyn Progress,
     ) -> Result<bundle::pack::PackSummary> {
-        let (records, exhibits) = self.records_between(from, to, true)?;
-        let messages = self.messages_of(&records)?;
+        self.write_evidence_pack_with(
+            dir,
+            &PackOptions {
+                from,
+                to,
+                given_to: String::new(),
+            },
+            progress,
+        )
+    }
+
+    /// `write_evidence_pack` with every choice.
+    pub fn write_evidence_pack_with(
+        &mut self,
+        dir: &Path,
+        options: &PackOptions,
+        progress: &dyn Progress,
+    ) -> Result<bundle::pack::PackSummary> {
+        let disclosed = self.disclosed(&super::disclose::Selection {
+            from: options.from,
+            to: options.to,
+            include_withdrawn: true,
+            include_private_notes: false,
+        })?;
+        let (records, exhibits, messages) =
+            (disclosed.records, disclosed.exhibits, disclosed.messages);
         // Imported messages are worth a pack on their own: their export may be
         // attached to an entry on an earlier day.
         if exhibits.iter().all(|x| x.erased_at.is_some()) && messages.is_empty() {
@@ -339,7 +424,7 @@ impl Vault {
             ));
         }
         let this = &*self;
-        bundle::pack::write_with_messages(
+        let summary = bundle::pack::write_with_messages(
             dir,
             &exhibits,
             &messages,
@@ -347,6 +432,21 @@ impl Vault {
                 Ok(Box::new(this.original_reader(x)?))
             },
             progress,
-        )
+        )?;
+        let sums = std::fs::read(dir.join("SHA256SUMS"))
+            .ok()
+            .map(|b| crate::record::sha256_hex(&b));
+        self.record_custody(
+            "evidence_pack",
+            records.iter().map(|r| r.entry.number).collect(),
+            exhibits
+                .iter()
+                .filter(|x| x.erased_at.is_none())
+                .map(|x| (x.mark.clone(), x.sha256.clone()))
+                .collect(),
+            sums,
+            &options.given_to,
+        )?;
+        Ok(summary)
     }
 }

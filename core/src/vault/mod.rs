@@ -42,7 +42,7 @@ use crate::store::{self, meta, Store};
 pub use custody::Custody;
 pub use disclose::{Preview as DisclosurePreview, Selection};
 pub use evidence::Original;
-pub use export::{HandoverKey, HandoverOptions};
+pub use export::{HandoverKey, HandoverOptions, PackOptions};
 pub use index::PAGE_ENTRIES;
 pub use keys::check_passphrase;
 pub use messages::{Choice as ImportChoice, Imported, PAGE_MESSAGES};

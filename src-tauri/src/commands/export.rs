@@ -229,6 +229,8 @@ fn run_export(
                 redact_witnesses: options.redact_witnesses,
                 thumbnails: options.include_pictures,
                 messages: report::MessageDetail::Auto,
+                include_private_notes: false,
+                given_to: String::new(),
             };
             let diary = state.path();
             state.with_vault(|v| {
@@ -246,6 +248,8 @@ fn run_export(
                 key: HandoverKey::Passphrase(SecretString::from(
                     options.handover_passphrase.clone(),
                 )),
+                include_private_notes: false,
+                given_to: String::new(),
             };
             let diary = state.path();
             state.with_vault(|v| {
