@@ -409,9 +409,9 @@ fn options(identity: &Key) -> HandoverOptions {
         redact_witnesses: true,
         include_withdrawn: true,
         key: HandoverKey::Recipient(identity.recipient()),
+        include_private_notes: false,
+        given_to: String::new(),
     }
-    include_private_notes: false,
-    given_to: String::new(),
 }
 
 #[test]

@@ -53,6 +53,9 @@ pub struct Figures<'a> {
     pub with_risk: usize,
     /// Occasions that record contact with the police.
     pub reported_to_police: usize,
+    /// Occasions first written down within 24 hours of when they started (notes made
+    /// while events were fresh: s.139 Criminal Justice Act 2003).
+    pub written_within_a_day: usize,
     /// For each kind of behaviour recorded on an occasion, in [`Behaviour::ALL`]
     /// order, the numbers of those entries; kinds nobody recorded are left out.
     pub behaviours: Vec<(Behaviour, Vec<u64>)>,
@@ -158,7 +161,17 @@ pub fn count<'a>(entries: &[&'a ReportEntry], tz: Tz) -> Figures<'a> {
         .filter_map(|e| numbered(e))
         .filter(|n| !n.incident.police.is_empty())
         .collect();
+    let written_within_a_day = entries
+        .iter()
+        .filter(|e| e.entry.is_active())
+        .filter_map(|e| {
+            let i = e.entry.incident.as_ref()?;
+            let gap = e.entry.recorded_at - i.occurred.start;
+            (gap >= chrono::Duration::zero() && gap <= chrono::Duration::hours(24)).then_some(())
+        })
+        .count();
     Figures {
+        written_within_a_day,
         span: span(&days),
         days,
         withdrawn: withdrawn(entries),

@@ -99,7 +99,32 @@ pub(super) fn incident_fields(l: &mut Layout, sel: &Selection<'_>, i: &Incident,
         }
         field(l, x, w, "Police", &capitalise(&parts.join("; ")), colour);
     }
+    if !i.online.is_empty() {
+        let o = &i.online;
+        let mut parts = Vec::new();
+        if !o.account.is_empty() {
+            parts.push(format!("account {}", o.account));
+        }
+        if !o.url.is_empty() {
+            parts.push(o.url.clone());
+        }
+        if !o.posted.is_empty() {
+            parts.push(format!("posted {}", o.posted));
+        }
+        if !o.captured.is_empty() {
+            parts.push(format!("captured {}", o.captured));
+        }
+        match (o.reported_to_platform, o.platform_reference.as_str()) {
+            (Some(true), "") => parts.push("reported to the platform".into()),
+            (Some(true), r) => parts.push(format!("reported to the platform, reference {r}")),
+            (Some(false), _) => parts.push("not reported to the platform".into()),
+            (None, _) => {}
+        }
+        field(l, x, w, "Online", &capitalise(&parts.join("; ")), colour);
+    }
     field(l, x, w, "Tags", &i.tags.join(", "), colour);
+    // Present only when the person chose to include private notes in this report.
+    field(l, x, w, "Private note", &i.private_note, colour);
 }
 
 pub(super) fn draw(
@@ -152,6 +177,10 @@ pub(super) fn draw(
             colour,
         );
         let mut recorded = format::instant(e.entry.recorded_at, sel.tz);
+        recorded.push_str(&format!(
+            " ({})",
+            crate::report::statement::freshness(i.occurred.start, e.entry.recorded_at)
+        ));
         if e.entry.written_while_locked {
             recorded.push_str(" (written from the lock screen)");
         }

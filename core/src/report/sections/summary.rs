@@ -94,6 +94,14 @@ fn course_of_conduct(l: &mut Layout, f: &Figures<'_>) {
             format::count(withdrawn, "withdrawn entry is", "withdrawn entries are")
         ));
     }
+    if n > 0 {
+        facts.push_str(&format!(
+            " {} of the {n} {} first written down within 24 hours of when {} happened.",
+            f.written_within_a_day,
+            if n == 1 { "was" } else { "were" },
+            if n == 1 { "it" } else { "they" },
+        ));
+    }
     para(l, &facts);
     note(l, "This summary counts and lists what the diary records. It does not say whether any offence was committed; that is for the police and the courts.");
 }
