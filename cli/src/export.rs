@@ -295,6 +295,9 @@ pub fn run(cli: &Cli) -> Result<()> {
             out_dir,
             from,
             to,
+            batch,
+            batch_files,
+            batch_bytes,
             disclose,
         } => {
             let mut vault = unlock(cli)?;
@@ -304,11 +307,24 @@ pub fn run(cli: &Cli) -> Result<()> {
                 return crate::disclosure::preview(&mut vault, &selection, disclose.preview_json);
             }
             outfile::check_not_vault(out_dir, vault.path())?;
+            let batching = if *batch || batch_files.is_some() || batch_bytes.is_some() {
+                let mut b = vault.settings()?.batching();
+                if let Some(n) = batch_files {
+                    b.files = *n;
+                }
+                if let Some(size) = batch_bytes {
+                    b.bytes = parse_size(size)?;
+                }
+                Some(b)
+            } else {
+                None
+            };
             let summary = vault.write_evidence_pack_with(
                 out_dir,
                 &daybook_core::vault::PackOptions {
                     from: day("from", from)?,
                     to: day("to", to)?,
+                    batching,
                     given_to: disclose.given_to.clone(),
                 },
                 &daybook_core::progress::NoProgress,
@@ -332,6 +348,18 @@ pub fn run(cli: &Cli) -> Result<()> {
             for (mark, why) in &summary.skipped {
                 outln!("Left out {mark}: {why}");
             }
+            if !summary.batches.is_empty() {
+                outln!(
+                    "In {} folder(s) for an upload portal: {}",
+                    summary.batches.len(),
+                    summary.batches.join(", ")
+                );
+            }
+            for (mark, size) in &summary.too_large {
+                outln!(
+                    "{mark} is too large for the portal ({size} bytes): it is listed in too-large.csv, to be handed over another way"
+                );
+            }
             eprintln!("These files are NOT encrypted. Upload them, then delete the folder.");
         }
         Command::Backup { out } => {
@@ -352,4 +380,29 @@ pub fn run(cli: &Cli) -> Result<()> {
         _ => {}
     }
     Ok(())
+}
+
+/// A size such as `2GB`, `500MB`, `100KB` or a number of bytes (1 KB = 1,000 bytes,
+/// as upload portals state their limits).
+fn parse_size(text: &str) -> Result<u64> {
+    let t = text.trim().to_ascii_uppercase().replace(' ', "");
+    let (number, unit) = match t.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => t.split_at(i),
+        None => (t.as_str(), ""),
+    };
+    let scale: f64 = match unit {
+        "" | "B" => 1.0,
+        "KB" | "K" => 1e3,
+        "MB" | "M" => 1e6,
+        "GB" | "G" => 1e9,
+        "TB" | "T" => 1e12,
+        _ => 0.0,
+    };
+    match number.parse::<f64>() {
+        Ok(n) if scale > 0.0 && n >= 1.0 => Ok((n * scale) as u64),
+        _ => Err(Error::InvalidField {
+            field: "batch-bytes".into(),
+            message: format!("'{text}' is not a size; write it like 2GB or 500MB"),
+        }),
+    }
 }

@@ -231,6 +231,16 @@ pub enum Command {
         from: Option<String>,
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        /// Put the files in folders for an upload portal, each with captions.csv and
+        /// an index (sizes from the settings: 25 files, 2 GB each)
+        #[arg(long)]
+        batch: bool,
+        /// Batches of at most this many files (implies --batch)
+        #[arg(long, value_name = "N")]
+        batch_files: Option<usize>,
+        /// No file over this size in a batch, e.g. 2GB or 500MB (implies --batch)
+        #[arg(long, value_name = "SIZE")]
+        batch_bytes: Option<String>,
         #[command(flatten)]
         disclose: DiscloseArgs,
     },

@@ -33,6 +33,10 @@ pub struct Settings {
     pub keep_out: Vec<String>,
     /// Places a photo's position must not give away.
     pub keep_out_places: Vec<crate::disclosure::Place>,
+    /// Batched evidence packs: most files in a folder.
+    pub pack_batch_files: u32,
+    /// Batched evidence packs: largest file in a folder, in bytes.
+    pub pack_batch_bytes: u64,
 }
 
 impl Default for Settings {
@@ -48,6 +52,8 @@ impl Default for Settings {
             zone: String::new(),
             keep_out: Vec::new(),
             keep_out_places: Vec::new(),
+            pack_batch_files: 25,
+            pack_batch_bytes: 2 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -91,6 +97,12 @@ impl Settings {
                 ),
             });
         }
+        if self.pack_batch_files == 0 || self.pack_batch_bytes == 0 {
+            return Err(Error::InvalidField {
+                field: "pack_batch".into(),
+                message: "a batch must hold at least one file of at least one byte".into(),
+            });
+        }
         let mut phrases = Vec::new();
         for phrase in &self.keep_out {
             let phrase = crate::disclosure::check_phrase(phrase)?;
@@ -111,6 +123,14 @@ impl Settings {
     /// The rules every output of this diary follows (see `disclosure`).
     pub fn disclosure(&self, include_private_notes: bool) -> crate::disclosure::Rules {
         crate::disclosure::Rules::new(&self.keep_out, &self.keep_out_places, include_private_notes)
+    }
+
+    /// How batched evidence packs are cut.
+    pub fn batching(&self) -> crate::bundle::pack::Batching {
+        crate::bundle::pack::Batching {
+            files: self.pack_batch_files as usize,
+            bytes: self.pack_batch_bytes,
+        }
     }
 
     /// The zone reports show times in.

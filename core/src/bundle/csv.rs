@@ -64,6 +64,35 @@ pub const PACK_COLUMNS: [&str; 9] = [
     "added_at",
 ];
 
+/// The columns of a batch's `captions.csv` (a caption for each file, for an upload
+/// portal that records the upload time when a file carries no date of its own).
+pub const CAPTION_COLUMNS: [&str; 7] = [
+    "mark",
+    "original_name",
+    "capture_time",
+    "obtained",
+    "recorded_at",
+    "sha256",
+    "description",
+];
+
+/// A batch's `captions.csv`: `rows` are (exhibit, file name, short description).
+pub fn captions(rows: &[(&Exhibit, String, String)]) -> Vec<u8> {
+    let mut table = Table::new(&CAPTION_COLUMNS);
+    for (exhibit, _, description) in rows {
+        table.row([
+            exhibit.mark.clone(),
+            exhibit.original_name.clone(),
+            exhibit.metadata.capture_time.clone().unwrap_or_default(),
+            exhibit.how_obtained.clone(),
+            exhibit.added_at.to_rfc3339(),
+            exhibit.sha256.clone(),
+            description.clone(),
+        ]);
+    }
+    table.into_bytes()
+}
+
 /// One field, guarded and quoted as needed.
 pub fn field(text: &str) -> String {
     let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {

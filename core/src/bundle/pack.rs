@@ -28,6 +28,37 @@ use crate::message::Message;
 /// The pack's list of originals.
 pub const MANIFEST_CSV_PATH: &str = "manifest.csv";
 
+/// Each batch folder's captions, one per file.
+pub const CAPTIONS_CSV: &str = "captions.csv";
+
+/// Each batch folder's one-page list of its files.
+pub const INDEX_PDF: &str = "index.pdf";
+
+/// Originals too large for the batches, listed for separate hand-over.
+pub const TOO_LARGE_CSV: &str = "too-large.csv";
+
+/// How an upload portal wants files: folders of at most `files` originals, and no
+/// file over `bytes` (larger ones are listed in `too-large.csv` instead, to be handed
+/// over another way). Axon's personal links take 25 files at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batching {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+impl Default for Batching {
+    fn default() -> Self {
+        Batching {
+            files: 25,
+            bytes: 2 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// What a batched pack also needs to know of each exhibit: a short description (of
+/// its entry, already through the disclosure rules).
+pub type Describe<'a> = &'a dyn Fn(&Exhibit) -> String;
+
 /// One original written into a pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackedFile {
@@ -51,6 +82,10 @@ pub struct PackSummary {
     pub total_bytes: u64,
     /// Imported messages and calls written to `messages.csv` and `messages.json`.
     pub messages: usize,
+    /// The batch folders made (empty for a pack without batches).
+    pub batches: Vec<String>,
+    /// Exhibits too large for a batch: (mark, size), listed in `too-large.csv`.
+    pub too_large: Vec<(String, u64)>,
 }
 
 /// Files written so far, removed again unless the pack is completed.
@@ -58,6 +93,7 @@ struct Written {
     dir: PathBuf,
     created_dir: bool,
     files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
     done: bool,
 }
 
@@ -68,6 +104,9 @@ impl Drop for Written {
         }
         for file in &self.files {
             let _ = fs::remove_file(file);
+        }
+        for dir in self.dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
         }
         if self.created_dir {
             let _ = fs::remove_dir(&self.dir);
@@ -87,6 +126,14 @@ impl Written {
         })?;
         self.files.push(path.clone());
         Ok((path, file))
+    }
+
+    /// A new folder inside the pack (for a batch).
+    fn folder(&mut self, name: &str) -> Result<()> {
+        let path = self.dir.join(name);
+        crate::outfile::create_private_dir(&path).map_err(|e| Error::file(&path, e))?;
+        self.dirs.push(path);
+        Ok(())
     }
 
     fn write_small(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
@@ -114,6 +161,7 @@ fn prepare(dir: &Path) -> Result<Written> {
         dir: fs::canonicalize(dir).map_err(|e| Error::file(dir, e))?,
         created_dir,
         files: Vec::new(),
+        dirs: Vec::new(),
         done: false,
     };
     folder::check_empty(&written.dir, dir, "for the evidence pack")?;
@@ -143,6 +191,29 @@ pub fn write_with_messages<'r>(
     open_original: &mut dyn FnMut(&Exhibit) -> Result<Box<dyn Read + 'r>>,
     progress: &dyn Progress,
 ) -> Result<PackSummary> {
+    write_batched(dir, exhibits, messages, open_original, progress, None)
+}
+
+/// [`write_with_messages`], in batch folders (`batch-01/`, `batch-02/`…) of at most
+/// `batching.files` originals, each with `captions.csv` and a one-page `index.pdf`;
+/// originals over `batching.bytes` are listed in `too-large.csv` and not copied.
+/// `manifest.csv` and `SHA256SUMS` at the top cover every file, with its folder.
+pub fn write_batched<'r>(
+    dir: &Path,
+    exhibits: &[Exhibit],
+    messages: &[Message],
+    open_original: &mut dyn FnMut(&Exhibit) -> Result<Box<dyn Read + 'r>>,
+    progress: &dyn Progress,
+    batching: Option<(Batching, Describe<'_>)>,
+) -> Result<PackSummary> {
+    if let Some((b, _)) = &batching {
+        if b.files == 0 || b.bytes == 0 {
+            return Err(Error::InvalidField {
+                field: "batch".into(),
+                message: "a batch must hold at least one file of at least one byte".into(),
+            });
+        }
+    }
     let total: u64 = exhibits
         .iter()
         .filter(|x| x.erased_at.is_none())
@@ -155,9 +226,14 @@ pub fn write_with_messages<'r>(
         skipped: Vec::new(),
         total_bytes: 0,
         messages: messages.len(),
+        batches: Vec::new(),
+        too_large: Vec::new(),
     };
     let mut rows = Vec::new();
     let mut lower_names = HashSet::new();
+    // The current batch: its folder name and its captions.
+    let mut batch: Option<(String, Vec<(&Exhibit, String, String)>)> = None;
+    let mut lists = Vec::new();
     for exhibit in exhibits {
         if let Some(at) = exhibit.erased_at {
             summary.skipped.push((
@@ -166,7 +242,29 @@ pub fn write_with_messages<'r>(
             ));
             continue;
         }
-        let name = evidence_file_name(&exhibit.mark, &exhibit.original_name);
+        let mut name = evidence_file_name(&exhibit.mark, &exhibit.original_name);
+        if let Some((b, describe)) = &batching {
+            if exhibit.size > b.bytes {
+                summary.too_large.push((exhibit.mark.clone(), exhibit.size));
+                continue;
+            }
+            let full = batch
+                .as_ref()
+                .is_some_and(|(_, rows)| rows.len() >= b.files);
+            if batch.is_none() || full {
+                if let Some((folder, rows)) = batch.take() {
+                    finish_batch(&mut written, &folder, &rows, &mut lists)?;
+                }
+                let folder = format!("batch-{:02}", summary.batches.len() + 1);
+                written.folder(&folder)?;
+                summary.batches.push(folder.clone());
+                batch = Some((folder, Vec::new()));
+            }
+            if let Some((folder, rows)) = batch.as_mut() {
+                rows.push((exhibit, name.clone(), describe(exhibit)));
+                name = format!("{folder}/{name}");
+            }
+        }
         if !lower_names.insert(name.to_lowercase()) {
             return Err(Error::Bundle(format!(
                 "exhibit {} would have the same file name as another exhibit, '{}'",
@@ -215,25 +313,68 @@ pub fn write_with_messages<'r>(
         });
         rows.push((exhibit, name));
     }
+    if let Some((folder, rows)) = batch.take() {
+        finish_batch(&mut written, &folder, &rows, &mut lists)?;
+    }
+    if !summary.too_large.is_empty() {
+        let mut table = csv::Table::new(&["mark", "size_bytes", "sha256", "original_name"]);
+        for (mark, size) in &summary.too_large {
+            if let Some(x) = exhibits.iter().find(|x| &x.mark == mark) {
+                table.row([
+                    mark.clone(),
+                    size.to_string(),
+                    x.sha256.clone(),
+                    x.original_name.clone(),
+                ]);
+            }
+        }
+        let bytes = table.into_bytes();
+        written.write_small(TOO_LARGE_CSV, &bytes)?;
+        lists.push((TOO_LARGE_CSV.to_string(), sha256_hex(&bytes)));
+    }
     let manifest = csv::pack_manifest(&rows);
     written.write_small(MANIFEST_CSV_PATH, &manifest)?;
-    let mut lists = vec![(MANIFEST_CSV_PATH, sha256_hex(&manifest))];
+    lists.push((MANIFEST_CSV_PATH.to_string(), sha256_hex(&manifest)));
     if !messages.is_empty() {
         let json = MessagesFile::new(messages).to_json()?;
         let table = messages::csv(messages);
         written.write_small(MESSAGES_CSV_PATH, &table)?;
         written.write_small(MESSAGES_JSON_PATH, &json)?;
-        lists.push((MESSAGES_CSV_PATH, sha256_hex(&table)));
-        lists.push((MESSAGES_JSON_PATH, sha256_hex(&json)));
+        lists.push((MESSAGES_CSV_PATH.to_string(), sha256_hex(&table)));
+        lists.push((MESSAGES_JSON_PATH.to_string(), sha256_hex(&json)));
     }
     let sums = sums_text(
         summary
             .files
             .iter()
             .map(|f| (f.file_name.as_str(), f.sha256.as_str()))
-            .chain(lists.iter().map(|(p, h)| (*p, h.as_str()))),
+            .chain(lists.iter().map(|(p, h)| (p.as_str(), h.as_str()))),
     );
     written.write_small(SUMS_PATH, sums.as_bytes())?;
     written.done = true;
     Ok(summary)
+}
+
+/// Writes a batch folder's `captions.csv` and `index.pdf`, adding them to `lists`.
+fn finish_batch(
+    written: &mut Written,
+    folder: &str,
+    rows: &[(&Exhibit, String, String)],
+    lists: &mut Vec<(String, String)>,
+) -> Result<()> {
+    let captions = csv::captions(rows);
+    let path = format!("{folder}/{CAPTIONS_CSV}");
+    written.write_small(&path, &captions)?;
+    lists.push((path, sha256_hex(&captions)));
+    let index = crate::report::pack_index(
+        folder,
+        &rows
+            .iter()
+            .map(|(x, name, _)| (x.mark.clone(), name.clone(), x.size, x.sha256.clone()))
+            .collect::<Vec<_>>(),
+    )?;
+    let path = format!("{folder}/{INDEX_PDF}");
+    written.write_small(&path, &index)?;
+    lists.push((path, sha256_hex(&index)));
+    Ok(())
 }

@@ -17,6 +17,7 @@ mod fonts;
 mod format;
 mod key_sheet;
 mod layout;
+mod pack_index;
 mod sections;
 pub mod statement;
 mod text;
@@ -144,6 +145,7 @@ pub const FULL_MESSAGES_UP_TO: usize = 5_000;
 
 pub use crate::progress::{NoProgress, Progress};
 pub use key_sheet::key_sheet;
+pub use pack_index::pack_index;
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]

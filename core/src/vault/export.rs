@@ -49,6 +49,8 @@ pub struct HandoverOptions {
 pub struct PackOptions {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Batch folders for an upload portal (see `bundle::pack::Batching`).
+    pub batching: Option<bundle::pack::Batching>,
     /// Who it is given to, for the custody log.
     pub given_to: String,
 }
@@ -395,6 +397,7 @@ impl Vault {
             &PackOptions {
                 from,
                 to,
+                batching: None,
                 given_to: String::new(),
             },
             progress,
@@ -423,8 +426,37 @@ impl Vault {
                 "there are no evidence files for those dates".into(),
             ));
         }
+        let descriptions: std::collections::HashMap<u64, String> = records
+            .iter()
+            .map(|r| {
+                let text = r
+                    .entry
+                    .incident
+                    .as_ref()
+                    .map(|i| {
+                        i.description
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default();
+                let short: String = text.chars().take(140).collect();
+                let short = if short.len() < text.len() {
+                    format!("{short}…")
+                } else {
+                    short
+                };
+                (r.entry.number, format!("Entry {}: {short}", r.entry.number))
+            })
+            .collect();
+        let describe = |x: &Exhibit| {
+            descriptions
+                .get(&x.entry_number)
+                .cloned()
+                .unwrap_or_default()
+        };
         let this = &*self;
-        let summary = bundle::pack::write_with_messages(
+        let summary = bundle::pack::write_batched(
             dir,
             &exhibits,
             &messages,
@@ -432,6 +464,9 @@ impl Vault {
                 Ok(Box::new(this.original_reader(x)?))
             },
             progress,
+            options
+                .batching
+                .map(|b| (b, &describe as bundle::pack::Describe<'_>)),
         )?;
         let sums = std::fs::read(dir.join("SHA256SUMS"))
             .ok()
