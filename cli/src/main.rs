@@ -357,7 +357,7 @@ fn main() -> ExitCode {
             ExitCode::from(match e {
                 Error::WrongPassphrase | Error::WrongRecoveryCode => 3,
                 Error::InvalidField { .. } => 2,
-                Error::Tampered(_) => 4,
+                Error::Tampered { .. } => 4,
                 _ => 1,
             })
         }

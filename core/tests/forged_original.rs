@@ -144,7 +144,7 @@ fn assert_refused_everywhere(d: &Diary) {
     let mut vault = unlocked(&d.path);
     let out = d.dir.path().join("handover.age");
     match handover(&mut vault, &out) {
-        Err(Error::Tampered(message)) => assert!(message.contains("AB/1"), "{message}"),
+        Err(Error::Tampered { place, why }) => assert_eq!(place, "exhibit AB/1", "{why}"),
         other => panic!("the handover was not refused as tampered: {other:?}"),
     }
     assert!(!out.exists(), "a refused handover was left behind");
@@ -152,7 +152,7 @@ fn assert_refused_everywhere(d: &Diary) {
     let exported = d.dir.path().join("exported.mp4");
     assert!(matches!(
         vault.export_original("AB/1", &exported),
-        Err(Error::Tampered(_))
+        Err(Error::Tampered { .. })
     ));
     assert!(!exported.exists(), "a refused export was left behind");
 
@@ -213,7 +213,7 @@ fn the_original_itself_sealed_again_is_refused_too() {
     let vault = unlocked(&d.path);
     assert!(matches!(
         vault.original_reader(&d.first).map(|_| ()),
-        Err(Error::Tampered(_))
+        Err(Error::Tampered { .. })
     ));
 }
 
@@ -235,14 +235,14 @@ fn assert_refused_everywhere_but_both(d: &Diary) {
     let mut vault = unlocked(&d.path);
     let out = d.dir.path().join("handover.age");
     match handover(&mut vault, &out) {
-        Err(Error::Tampered(message)) => assert!(message.contains("AB/1"), "{message}"),
+        Err(Error::Tampered { place, why }) => assert_eq!(place, "exhibit AB/1", "{why}"),
         other => panic!("the handover was not refused as tampered: {other:?}"),
     }
     assert!(!out.exists());
     for x in [&d.first, &d.second] {
         assert!(matches!(
             vault.copy_original(x, &mut std::io::sink()),
-            Err(Error::Tampered(_))
+            Err(Error::Tampered { .. })
         ));
     }
     let failure = vault.verify().expect("verify runs").failure.expect("fails");

@@ -107,7 +107,7 @@ fn exhibit_id(conn: &Connection, sequence: i64) -> String {
 
 fn is_tampered<T: std::fmt::Debug>(result: daybook_core::Result<T>) -> String {
     match result {
-        Err(Error::Tampered(m)) => m,
+        Err(e @ Error::Tampered { .. }) => e.to_string(),
         other => panic!("expected a tampered error, got {other:?}"),
     }
 }

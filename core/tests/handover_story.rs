@@ -256,7 +256,7 @@ fn an_original_that_belongs_to_no_exhibit_is_refused() {
     let report = handover::verify(&bytes[..]).unwrap();
     let failure = report.failure.unwrap();
     assert!(
-        failure.contains("'evidence/AB-9_planted.jpg' does not match the size and SHA-256 recorded for any exhibit"),
+        failure.contains("'evidence/AB-9_planted.jpg': the handover was refused because it does not match the size and SHA-256 recorded for any exhibit"),
         "{failure}"
     );
     assert_eq!(report.checked.len(), 5, "{:?}", report.checked);

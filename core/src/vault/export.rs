@@ -230,8 +230,8 @@ impl Vault {
         let (records, exhibits) =
             self.records_between(options.from, options.to, options.include_withdrawn)?;
         if records.is_empty() {
-            return Err(Error::Bundle(
-                "there are no entries to hand over for those dates".into(),
+            return Err(Error::bundle(
+                "there are no entries to hand over for those dates",
             ));
         }
         let report_options = report::Options {
@@ -271,11 +271,10 @@ impl Vault {
             let check = reader.check();
             if let Err(e) = writer.add_exhibit(exhibit, &mut reader, check) {
                 return Err(match reader.damage() {
-                    Some(why) => Error::Tampered(format!(
-                        "exhibit {}: the stored original is damaged ({why}); the handover was \
-                         stopped",
-                        exhibit.mark
-                    )),
+                    Some(why) => Error::tampered(
+                        format!("exhibit {}", exhibit.mark),
+                        format!("the stored original is damaged ({why}); the handover was stopped"),
+                    ),
                     None => e,
                 });
             }
@@ -313,9 +312,7 @@ impl Vault {
     ) -> Result<bundle::pack::PackSummary> {
         let (_, exhibits) = self.records_between(from, to, true)?;
         if exhibits.iter().all(|x| x.erased_at.is_some()) {
-            return Err(Error::Bundle(
-                "there are no evidence files for those dates".into(),
-            ));
+            return Err(Error::bundle("there are no evidence files for those dates"));
         }
         let this = &*self;
         bundle::pack::write(

@@ -298,7 +298,10 @@ impl Vault {
                 let mut settings: Settings =
                     record::open(&unlocked.keys, settings_place(), &sealed)?;
                 settings.validate().map_err(|e| {
-                    Error::Tampered(format!("the settings are not ones Daybook saves ({e})"))
+                    Error::tampered(
+                        "the settings",
+                        format!("they are not ones Daybook saves ({e})"),
+                    )
                 })?;
                 Ok(settings)
             }
