@@ -183,7 +183,8 @@ struct Incoming {
     how: String,
     media_type: String,
     metadata: Metadata,
-    preview: std::result::Result<thumbnail::Thumbnail, String>,
+    /// The preview, or why there is none (which is no reason to refuse the file).
+    preview: std::result::Result<thumbnail::Thumbnail, thumbnail::Failure>,
     expected_size: Option<u64>,
 }
 
@@ -409,8 +410,8 @@ impl Vault {
                         height: thumb.height,
                     }
                 }
-                Err(reason) => Preview::None {
-                    reason: reason.clone(),
+                Err(failure) => Preview::None {
+                    reason: failure.to_string(),
                 },
             };
             let exhibit = Exhibit {
