@@ -543,8 +543,7 @@ fn verify_finds_one_flipped_byte_in_an_original() {
         let mut vault = diary.open();
         let id = vault.exhibit("AB/2").expect("AB/2").id;
         drop(vault);
-        let store = daybook_core::store::Store::open(&diary.vault).expect("store");
-        let conn = store.conn();
+        let conn = rusqlite::Connection::open(&diary.vault).expect("the diary file");
         let chunks: i64 = conn
             .query_row(
                 "SELECT count(*) FROM exhibit_chunks WHERE exhibit_id = ?1",
@@ -609,9 +608,8 @@ fn verify_finds_one_flipped_byte_in_an_original() {
 
 /// Chunk rows that belong to no exhibit record.
 fn orphan_chunks(vault: &Path) -> i64 {
-    let store = daybook_core::store::Store::open(vault).expect("store");
-    store
-        .conn()
+    rusqlite::Connection::open(vault)
+        .expect("the diary file")
         .query_row(
             "SELECT count(*) FROM exhibit_chunks WHERE exhibit_id NOT IN (SELECT id FROM exhibits)",
             [],

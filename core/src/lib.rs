@@ -39,8 +39,8 @@ pub(crate) mod record;
 pub mod report;
 pub mod select;
 pub mod settings;
-pub mod store;
-pub mod stream;
+pub(crate) mod store;
+pub(crate) mod stream;
 pub mod vault;
 
 pub use error::{Error, Result};

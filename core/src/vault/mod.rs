@@ -132,7 +132,8 @@ impl Vault {
     }
 
     /// Makes a new diary at an older schema version (for migration tests).
-    pub fn create_at_schema(
+    #[cfg(test)]
+    pub(crate) fn create_at_schema(
         path: &Path,
         passphrase: SecretString,
         options: CreateOptions,
