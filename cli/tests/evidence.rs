@@ -3,6 +3,9 @@
 //! files in bounded memory; `kill -9` in the middle of an attach; `verify` catching
 //! one flipped byte of a sealed original.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -18,11 +18,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
-// Library and tool code returns errors; it never panics on input. (Tests may.)
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
+// Code returns errors and never panics on input (tests may): the workspace's
+// clippy lints deny unwrap, expect and panic, and clippy.toml allows them in tests.
 
 pub mod bundle;
 pub(crate) mod chain;

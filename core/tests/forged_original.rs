@@ -6,6 +6,9 @@
 //! hash originals again, so this check is what stands between a forgery and the
 //! support worker.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,9 @@
 //! A handover told as a story: written by Daybook, checked with GNU tar and
 //! sha256sum, opened again by Daybook, and re-packed by hand with GNU tar.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bundle_common;
 use bundle_common as common;
 

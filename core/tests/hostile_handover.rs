@@ -1,6 +1,9 @@
 //! Hostile and damaged handovers: each is refused with a message naming what is wrong,
 //! and nothing is left behind, inside or outside the chosen folder.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bundle_common;
 use bundle_common as common;
 mod seed;

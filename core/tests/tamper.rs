@@ -1,6 +1,9 @@
 //! Tampering with the vault file behind Daybook's back, with real SQL edits, must be
 //! caught by `verify()` (naming the entry where there is one) or refused as tampered.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use daybook_core::incident::{Incident, Occurred};
