@@ -48,10 +48,11 @@ const COMMANDS: &[&str] = &[
     "settings_forget_backup_dir",
 ];
 
-fn main() {
+/// A failure is returned, not panicked: cargo then shows it (with its causes) under
+/// "failed to run custom build command".
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
-    if let Err(err) = tauri_build::try_build(attributes) {
-        panic!("tauri build step failed: {err:#}");
-    }
+    tauri_build::try_build(attributes)?;
+    Ok(())
 }

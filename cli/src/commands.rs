@@ -484,7 +484,7 @@ fn verify_vault(cli: &Cli, path: &Path) -> Result<daybook_core::vault::verify::R
     vault.unlock(&passphrase)?;
     match vault.verify() {
         Ok(report) => Ok(report),
-        Err(e @ (Error::Tampered(_) | Error::NotAVault(_))) => {
+        Err(e @ (Error::Tampered { .. } | Error::NotAVault(_))) => {
             Ok(daybook_core::vault::verify::failed(&e))
         }
         Err(e) => Err(e),

@@ -6,11 +6,8 @@
 //! code, 4 verification failed.
 
 #![forbid(unsafe_code)]
-// Library and tool code returns errors; it never panics on input. (Tests may.)
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
+// Code returns errors and never panics on input (tests may): the workspace's
+// clippy lints deny unwrap, expect and panic, and clippy.toml allows them in tests.
 
 mod commands;
 mod disclosure;
@@ -506,7 +503,7 @@ fn main() -> ExitCode {
             ExitCode::from(match e {
                 Error::WrongPassphrase | Error::WrongRecoveryCode => 3,
                 Error::InvalidField { .. } => 2,
-                Error::Tampered(_) => 4,
+                Error::Tampered { .. } => 4,
                 _ => 1,
             })
         }

@@ -4,6 +4,9 @@
 //! writers lose nothing acknowledged, and the `sqlite3` + `age` recipe in
 //! docs/vault-format.md works.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 // One seeded-randomness helper for the core and CLI tests.
 #[path = "../../core/tests/seed/mod.rs"]

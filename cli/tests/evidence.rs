@@ -3,6 +3,9 @@
 //! files in bounded memory; `kill -9` in the middle of an attach; `verify` catching
 //! one flipped byte of a sealed original.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -543,8 +546,7 @@ fn verify_finds_one_flipped_byte_in_an_original() {
         let mut vault = diary.open();
         let id = vault.exhibit("AB/2").expect("AB/2").id;
         drop(vault);
-        let store = daybook_core::store::Store::open(&diary.vault).expect("store");
-        let conn = store.conn();
+        let conn = rusqlite::Connection::open(&diary.vault).expect("the diary file");
         let chunks: i64 = conn
             .query_row(
                 "SELECT count(*) FROM exhibit_chunks WHERE exhibit_id = ?1",
@@ -609,9 +611,8 @@ fn verify_finds_one_flipped_byte_in_an_original() {
 
 /// Chunk rows that belong to no exhibit record.
 fn orphan_chunks(vault: &Path) -> i64 {
-    let store = daybook_core::store::Store::open(vault).expect("store");
-    store
-        .conn()
+    rusqlite::Connection::open(vault)
+        .expect("the diary file")
         .query_row(
             "SELECT count(*) FROM exhibit_chunks WHERE exhibit_id NOT IN (SELECT id FROM exhibits)",
             [],

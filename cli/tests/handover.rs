@@ -2,6 +2,9 @@
 //! tools a support worker or police officer would use: Debian's `age` (Go),
 //! GNU tar, sha256sum and poppler.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 // One seeded-randomness helper for the core and CLI tests.
 #[path = "../../core/tests/seed/mod.rs"]
 mod seed;

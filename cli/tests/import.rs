@@ -2,6 +2,8 @@
 //! stop that asks whose contact it is, the import's summary line and JSON, listing
 //! messages, importing again, and `verify` naming a damaged page.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::Diary;

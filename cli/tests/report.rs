@@ -1,5 +1,8 @@
 //! `daybook report`: the PDF checked with outside tools (qpdf, poppler).
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::path::Path;

@@ -10,6 +10,9 @@
 //! its peak resident memory (VmHWM) is its own. Run with
 //! `cargo bench -p daybook-core --bench evidence`.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;

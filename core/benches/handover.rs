@@ -22,6 +22,9 @@
 //!   in memory, and SQLite alone reading every chunk by one key lookup per chunk (as
 //!   `ChunkReader` does) versus one sequential scan (with and without `mmap_size`).
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,6 +6,9 @@
 //!
 //! Run with `cargo bench -p daybook-core --bench import`.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fmt::Write as _;
 use std::time::Duration;
 

@@ -6,6 +6,8 @@
 //! Run with `cargo bench -p daybook-core --bench import_vault` (`make bench`); set
 //! `DAYBOOK_BENCH_SMS_MB` to change the size of the SMS backup (default 1024).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::fmt::Write as _;
 use std::io::{BufWriter, Cursor, Write};
 use std::time::Instant;

@@ -1,6 +1,10 @@
 //! Benchmark: 1,000 entries with 200 photo exhibits (640 px thumbnails).
 //! Run `cargo bench --bench report`, or for peak memory
 //! `/usr/bin/time -v target/release/deps/report-<hash> --bench`.
+
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

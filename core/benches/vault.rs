@@ -22,6 +22,9 @@
 //!   the durable commit (SQLite WAL, synchronous=FULL, so an fsync per entry). Each
 //!   iteration adds a real entry, so the diary grows by a few hundred entries.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

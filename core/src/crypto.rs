@@ -134,6 +134,13 @@ fn crypto_err(err: impl std::fmt::Display) -> Error {
     Error::Crypto(err.to_string())
 }
 
+/// The place of a record that failed to open here: the caller, which knows where it
+/// was found, names it instead (see `record::open_envelope`).
+const SEALED_RECORD: &str = "sealed record";
+
+/// The place of a sealed stream (an original, a handover) that failed to open.
+const SEALED_FILE: &str = "sealed file";
+
 /// Seals bytes to a recipient.
 pub fn seal(recipient: &Recipient, plaintext: &[u8]) -> Result<Sealed> {
     age::encrypt(&recipient.0, plaintext)
@@ -144,14 +151,19 @@ pub fn seal(recipient: &Recipient, plaintext: &[u8]) -> Result<Sealed> {
 /// Opens sealed bytes. A failure means the record is damaged, altered or not ours.
 pub fn open(identity: &Identity, sealed: &Sealed) -> Result<Zeroizing<Vec<u8>>> {
     let decryptor = age::Decryptor::new_buffered(sealed.as_bytes())
-        .map_err(|e| Error::Tampered(format!("not a sealed record ({e})")))?;
+        .map_err(|e| Error::tampered(SEALED_RECORD, format!("not a sealed record ({e})")))?;
     let mut reader = decryptor
         .decrypt(iter::once(&identity.0 as &dyn age::Identity))
-        .map_err(|e| Error::Tampered(format!("the sealed record does not open ({e})")))?;
+        .map_err(|e| {
+            Error::tampered(
+                SEALED_RECORD,
+                format!("the sealed record does not open ({e})"),
+            )
+        })?;
     let mut plaintext = Zeroizing::new(Vec::with_capacity(sealed.len()));
-    reader
-        .read_to_end(&mut plaintext)
-        .map_err(|e| Error::Tampered(format!("the sealed record is damaged ({e})")))?;
+    reader.read_to_end(&mut plaintext).map_err(|e| {
+        Error::tampered(SEALED_RECORD, format!("the sealed record is damaged ({e})"))
+    })?;
     Ok(plaintext)
 }
 
@@ -405,7 +417,7 @@ impl HeaderDigest {
         self.head.extend_from_slice(&bytes[..bytes.len().min(room)]);
         let known = self.head.len().min(AGE_VERSION_LINE.len());
         if self.head[..known] != AGE_VERSION_LINE[..known] {
-            return Err(Error::Tampered("the sealed file is not an age file".into()));
+            return Err(Error::tampered(SEALED_FILE, "it is not an age file"));
         }
         if let Some(end) = header_end(&self.head) {
             let end = end + PAYLOAD_NONCE_BYTES;
@@ -414,9 +426,7 @@ impl HeaderDigest {
                 self.head = Vec::new();
             }
         } else if self.head.len() >= MAX_HEADER_BYTES {
-            return Err(Error::Tampered(
-                "the sealed file's header is damaged".into(),
-            ));
+            return Err(Error::tampered(SEALED_FILE, "its header is damaged"));
         }
         Ok(())
     }
@@ -503,22 +513,22 @@ impl<R: Read> OpenReader<R> {
     /// Opens a stream sealed to `identity`.
     pub fn with_identity(identity: &Identity, input: R) -> Result<Self> {
         let decryptor = age::Decryptor::new(input)
-            .map_err(|e| Error::Tampered(format!("not an age file ({e})")))?;
+            .map_err(|e| Error::tampered(SEALED_FILE, format!("not an age file ({e})")))?;
         decryptor
             .decrypt(iter::once(&identity.0 as &dyn age::Identity))
             .map(OpenReader)
             .map_err(|e| match e {
                 age::DecryptError::NoMatchingKeys => {
-                    Error::Bundle("this file was not encrypted to that key".into())
+                    Error::bundle("this file was not encrypted to that key")
                 }
-                e => Error::Tampered(format!("the file does not open ({e})")),
+                e => Error::tampered(SEALED_FILE, format!("the file does not open ({e})")),
             })
     }
 
     /// Opens a passphrase-sealed stream.
     pub fn with_passphrase(passphrase: &SecretString, input: R) -> Result<Self> {
         let decryptor = age::Decryptor::new(input)
-            .map_err(|e| Error::Tampered(format!("not an age file ({e})")))?;
+            .map_err(|e| Error::tampered(SEALED_FILE, format!("not an age file ({e})")))?;
         let identity = scrypt_identity(passphrase);
         decryptor
             .decrypt(iter::once(&identity as &dyn age::Identity))
@@ -527,12 +537,15 @@ impl<R: Read> OpenReader<R> {
                 age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
                     Error::WrongPassphrase
                 }
-                age::DecryptError::ExcessiveWork { .. } => Error::Tampered(format!(
-                    "the file asks for more passphrase work than Daybook allows \
-                     (more than 2^{SCRYPT_MAX_LOG_N}, which needs over 1 GiB of memory), \
-                     so it was not made by Daybook"
-                )),
-                e => Error::Tampered(format!("the file does not open ({e})")),
+                age::DecryptError::ExcessiveWork { .. } => Error::tampered(
+                    SEALED_FILE,
+                    format!(
+                        "the file asks for more passphrase work than Daybook allows \
+                         (more than 2^{SCRYPT_MAX_LOG_N}, which needs over 1 GiB of memory), \
+                         so it was not made by Daybook"
+                    ),
+                ),
+                e => Error::tampered(SEALED_FILE, format!("the file does not open ({e})")),
             })
     }
 }
@@ -554,7 +567,7 @@ mod tests {
         let sealed = seal(&Identity::generate().recipient(), b"x").unwrap();
         assert!(matches!(
             open(&Identity::generate(), &sealed),
-            Err(Error::Tampered(_))
+            Err(Error::Tampered { .. })
         ));
     }
 
@@ -623,7 +636,7 @@ mod tests {
         let mut digest = HeaderDigest::new();
         assert!(matches!(
             digest.update(b"PK\x03\x04 a zip file"),
-            Err(Error::Tampered(_))
+            Err(Error::Tampered { .. })
         ));
         // A header that never ends.
         let mut digest = HeaderDigest::new();
@@ -667,7 +680,7 @@ mod tests {
         let hostile = asking_for_work(40);
         let opened = OpenReader::with_passphrase(&pass, &hostile[..]);
         assert!(
-            matches!(&opened, Err(Error::Tampered(m)) if m.contains("more passphrase work")),
+            matches!(&opened, Err(Error::Tampered { why, .. }) if why.contains("more passphrase work")),
             "{:?}",
             opened.err()
         );

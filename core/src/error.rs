@@ -38,8 +38,10 @@ pub enum Error {
     #[error("{0}")]
     NotAVault(String),
     /// A sealed record failed to open or does not belong where it was found.
-    #[error("{0}")]
-    Tampered(String),
+    /// `place` names where ("events 7f3a…", "index page 3", "exhibit AB/2", "the
+    /// chain head"); `why` says what is wrong there.
+    #[error("{place}: {why}")]
+    Tampered { place: String, why: String },
     /// A file the user named could not be read or written.
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
@@ -47,8 +49,14 @@ pub enum Error {
     #[error("{0}")]
     EvidenceRefused(String),
     /// An export or handover could not be made, or a handover is not acceptable.
-    #[error("{0}")]
-    Bundle(String),
+    /// `member` is the file of the handover or export concerned, when there is one
+    /// (`entries.json`, `evidence/AB-1_photo.jpg`); it is shown quoted, with control
+    /// characters escaped, as it may be a name from someone else's archive.
+    #[error("{}", bundle_text(.member.as_deref(), .reason))]
+    Bundle {
+        member: Option<String>,
+        reason: String,
+    },
     /// The report could not be made.
     #[error("{0}")]
     Report(String),
@@ -92,10 +100,10 @@ impl Error {
             Error::NoVault(_) => "no_vault",
             Error::VaultExists(_) => "vault_exists",
             Error::NotAVault(_) => "not_a_vault",
-            Error::Tampered(_) => "tampered",
+            Error::Tampered { .. } => "tampered",
             Error::File { .. } => "file_unreadable",
             Error::EvidenceRefused(_) => "evidence_refused",
-            Error::Bundle(_) => "bundle",
+            Error::Bundle { .. } => "bundle",
             Error::Report(_) => "report",
             Error::Cancelled => "cancelled",
             Error::Storage(_) => "storage",
@@ -114,11 +122,43 @@ impl Error {
         }
     }
 
+    /// A sealed record or the diary's structure is not as the diary left it.
+    pub(crate) fn tampered(place: impl Into<String>, why: impl Into<String>) -> Self {
+        Error::Tampered {
+            place: place.into(),
+            why: why.into(),
+        }
+    }
+
+    /// An export or handover problem that concerns no one member.
+    pub(crate) fn bundle(reason: impl Into<String>) -> Self {
+        Error::Bundle {
+            member: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// An export or handover problem with one member (file) of it.
+    pub(crate) fn bundle_member(member: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Bundle {
+            member: Some(member.into()),
+            reason: reason.into(),
+        }
+    }
+
     pub(crate) fn file(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
         Error::File {
             path: path.into(),
             message: err.to_string(),
         }
+    }
+}
+
+/// How a `Bundle` error reads: the member, quoted and escaped, then the reason.
+fn bundle_text(member: Option<&str>, reason: &str) -> String {
+    match member {
+        Some(member) => format!("'{}': {reason}", member.escape_debug()),
+        None => reason.to_string(),
     }
 }
 

@@ -18,11 +18,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
-// Library and tool code returns errors; it never panics on input. (Tests may.)
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
+// Code returns errors and never panics on input (tests may): the workspace's
+// clippy lints deny unwrap, expect and panic, and clippy.toml allows them in tests.
 
 pub mod bundle;
 pub(crate) mod chain;
@@ -41,8 +38,8 @@ pub(crate) mod record;
 pub mod report;
 pub mod select;
 pub mod settings;
-pub mod store;
-pub mod stream;
+pub(crate) mod store;
+pub(crate) mod stream;
 pub mod vault;
 
 pub use error::{Error, Result};

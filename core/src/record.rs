@@ -55,6 +55,13 @@ pub struct Place<'a> {
     pub id: &'a str,
 }
 
+impl std::fmt::Display for Place<'_> {
+    /// As an error's place: `events 7f3a…`, `meta settings`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.table, self.id)
+    }
+}
+
 /// The keys of an unlocked vault: the identity (opens records, derives the
 /// authentication keys) and the recipient (seals them).
 pub struct Keys {
@@ -110,10 +117,10 @@ impl Keys {
             if self.legacy {
                 return Ok(());
             }
-            return Err(Error::Tampered(format!(
-                "{} {}: the record is not authenticated (it was not written by this diary)",
-                place.table, place.id
-            )));
+            return Err(Error::tampered(
+                place.to_string(),
+                "the record is not authenticated (it was not written by this diary)",
+            ));
         };
         let bytes = zeroize::Zeroizing::new(serde_json::to_vec(&*envelope).map_err(json_err)?);
         let good = self.mac_key(place.table).verify(&bytes, &tag);
@@ -121,10 +128,10 @@ impl Keys {
         if good {
             Ok(())
         } else {
-            Err(Error::Tampered(format!(
-                "{} {}: the record's authentication does not match (it was altered or not written by this diary)",
-                place.table, place.id
-            )))
+            Err(Error::tampered(
+                place.to_string(),
+                "the record's authentication does not match (it was altered or not written by this diary)",
+            ))
         }
     }
 }
@@ -191,15 +198,16 @@ pub fn seal_untagged(
 
 /// Opens a sealed payload and checks it belongs at `place`; the tag is not checked.
 fn open_unchecked(identity: &Identity, place: Place<'_>, sealed: &Sealed) -> Result<Envelope> {
+    // The crypto layer cannot know where the record was found: this names it.
     let plaintext = crypto::open(identity, sealed).map_err(|e| match e {
-        Error::Tampered(m) => Error::Tampered(format!("{} {}: {m}", place.table, place.id)),
+        Error::Tampered { why, .. } => Error::tampered(place.to_string(), why),
         other => other,
     })?;
     let envelope: Envelope = serde_json::from_slice(&plaintext).map_err(|e| {
-        Error::Tampered(format!(
-            "{} {}: the sealed record is not in the expected form ({e})",
-            place.table, place.id
-        ))
+        Error::tampered(
+            place.to_string(),
+            format!("the sealed record is not in the expected form ({e})"),
+        )
     })?;
     if envelope.v != RECORD_VERSION {
         return Err(Error::NotAVault(format!(
@@ -208,10 +216,13 @@ fn open_unchecked(identity: &Identity, place: Place<'_>, sealed: &Sealed) -> Res
         )));
     }
     if envelope.table != place.table || envelope.id != place.id {
-        return Err(Error::Tampered(format!(
-            "{} {}: the sealed record belongs to {} {}, not here",
-            place.table, place.id, envelope.table, envelope.id
-        )));
+        return Err(Error::tampered(
+            place.to_string(),
+            format!(
+                "the sealed record belongs to {} {}, not here",
+                envelope.table, envelope.id
+            ),
+        ));
     }
     Ok(envelope)
 }
@@ -252,19 +263,19 @@ pub fn open<T: DeserializeOwned>(keys: &Keys, place: Place<'_>, sealed: &Sealed)
 }
 
 fn body_of<T: DeserializeOwned>(place: Place<'_>, envelope: Envelope) -> Result<T> {
-    let body = envelope.body.ok_or_else(|| {
-        Error::Tampered(format!("{} {}: the record is empty", place.table, place.id))
-    })?;
+    let body = envelope
+        .body
+        .ok_or_else(|| Error::tampered(place.to_string(), "the record is empty"))?;
     parse_body(place, &body)
 }
 
 /// Reads a body.
 pub fn parse_body<T: DeserializeOwned>(place: Place<'_>, body: &RawValue) -> Result<T> {
     serde_json::from_str(body.get()).map_err(|e| {
-        Error::Tampered(format!(
-            "{} {}: the record's content is not in the expected form ({e})",
-            place.table, place.id
-        ))
+        Error::tampered(
+            place.to_string(),
+            format!("the record's content is not in the expected form ({e})"),
+        )
     })
 }
 
@@ -291,7 +302,10 @@ mod tests {
         let ok: String = open(&keys, place("drafts", "a"), &sealed).unwrap();
         assert_eq!(ok, "words");
         let moved = open::<String>(&keys, place("drafts", "b"), &sealed);
-        assert!(matches!(moved, Err(Error::Tampered(m)) if m.contains("belongs to drafts a")));
+        assert!(matches!(
+            moved,
+            Err(Error::Tampered { place, why }) if place == "drafts b" && why.contains("belongs to drafts a")
+        ));
         let other_table = open::<String>(&keys, place("events", "a"), &sealed);
         assert!(other_table.is_err());
     }
@@ -302,7 +316,7 @@ mod tests {
         let forged = seal_untagged(keys.recipient(), place("meta", "settings"), &"forged").unwrap();
         let opened = open::<String>(&keys, place("meta", "settings"), &forged);
         assert!(
-            matches!(&opened, Err(Error::Tampered(m)) if m.contains("not authenticated")),
+            matches!(&opened, Err(Error::Tampered { place, why }) if place == "meta settings" && why.contains("not authenticated")),
             "{opened:?}"
         );
         // A tag made with another identity's key does not pass either.
@@ -312,7 +326,7 @@ mod tests {
         let forged = seal_bytes(keys.recipient(), &envelope).unwrap();
         let opened = open::<String>(&keys, place("meta", "settings"), &forged);
         assert!(
-            matches!(&opened, Err(Error::Tampered(m)) if m.contains("does not match")),
+            matches!(&opened, Err(Error::Tampered { why, .. }) if why.contains("does not match")),
             "{opened:?}"
         );
         // Nor does a tag copied from another table's record.

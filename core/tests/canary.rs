@@ -4,6 +4,9 @@
 //! -shm, or anything else in the folder or in TMPDIR), as UTF-8 or UTF-16LE, while
 //! the vault is open and after it is closed.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use daybook_core::incident::{Incident, Occurred};

@@ -2,6 +2,9 @@
 //! processes would have): every entry gets its own number, none is lost, and the
 //! chain still verifies.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};

@@ -2,6 +2,9 @@
 //! hashed (or, when empty, refused with nothing stored), quickly, without a hang, and
 //! nothing readable about it (pixels, name, note) ever reaches the disk.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

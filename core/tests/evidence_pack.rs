@@ -1,5 +1,8 @@
 //! The evidence pack: a plain folder of originals for a police upload portal.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bundle_common;
 use bundle_common as common;
 use daybook_core::progress::NoProgress;

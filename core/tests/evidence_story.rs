@@ -3,6 +3,9 @@
 //! see `expected.csv`), come back byte for byte, and get an upright preview. Exhibit
 //! marks are given in order, survive reopening, and are never reused.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use daybook_core::evidence::{Exhibit, Preview};

@@ -3,6 +3,9 @@
 //! which is what `age -r age1…` does) tries to remove or forge evidence. Each attack
 //! must be refused or named: never accepted as good, never silently shown.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -107,7 +110,7 @@ fn exhibit_id(conn: &Connection, sequence: i64) -> String {
 
 fn is_tampered<T: std::fmt::Debug>(result: daybook_core::Result<T>) -> String {
     match result {
-        Err(Error::Tampered(m)) => m,
+        Err(e @ Error::Tampered { .. }) => e.to_string(),
         other => panic!("expected a tampered error, got {other:?}"),
     }
 }

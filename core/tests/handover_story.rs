@@ -1,6 +1,9 @@
 //! A handover told as a story: written by Daybook, checked with GNU tar and
 //! sha256sum, opened again by Daybook, and re-packed by hand with GNU tar.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bundle_common;
 use bundle_common as common;
 
@@ -256,7 +259,7 @@ fn an_original_that_belongs_to_no_exhibit_is_refused() {
     let report = handover::verify(&bytes[..]).unwrap();
     let failure = report.failure.unwrap();
     assert!(
-        failure.contains("'evidence/AB-9_planted.jpg' does not match the size and SHA-256 recorded for any exhibit"),
+        failure.contains("'evidence/AB-9_planted.jpg': the handover was refused because it does not match the size and SHA-256 recorded for any exhibit"),
         "{failure}"
     );
     assert_eq!(report.checked.len(), 5, "{:?}", report.checked);

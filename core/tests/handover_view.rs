@@ -3,6 +3,8 @@
 //! read on demand and match their SHA-256, and a flipped byte is reported with the
 //! name of the file it fell in. Nothing readable is written anywhere.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::cell::Cell;
 use std::io::Cursor;
 use std::path::Path;
@@ -159,7 +161,7 @@ fn view_a_handover_with_the_workers_key_and_cancel_the_check() {
     let other = Identity::generate();
     assert!(matches!(
         Case::open(&path, Key::Identity(other)),
-        Err(Error::Bundle(_))
+        Err(Error::Bundle { .. })
     ));
     let mut case = Case::open(&path, Key::Identity(worker)).unwrap();
     let cancel = Counting {

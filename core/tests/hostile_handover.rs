@@ -1,6 +1,9 @@
 //! Hostile and damaged handovers: each is refused with a message naming what is wrong,
 //! and nothing is left behind, inside or outside the chosen folder.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bundle_common;
 use bundle_common as common;
 mod seed;
@@ -247,7 +250,10 @@ fn fail_missing_file() {
     let k = m.iter().position(|(n, _)| n == b"SHA256SUMS").unwrap();
     let mut parts = valid_parts();
     parts.remove(k);
-    refused(&assemble(parts), &["SHA256SUMS is missing"]);
+    refused(
+        &assemble(parts),
+        &["'SHA256SUMS': the handover was refused: it is missing"],
+    );
 }
 
 #[test]
@@ -458,11 +464,14 @@ fn fail_newer_format_and_inconsistent_counts() {
     );
     refused(
         &with_manifest(|v| v["entries"] = 7.into()),
-        &["entries.json holds 3 entries"],
+        &["'entries.json': the handover was refused: it holds 3 entries"],
     );
     refused(
         &with_manifest(|v| v["files"]["../evil"] = v["files"]["README.txt"].clone()),
-        &["manifest.json lists a bad path", "'..'"],
+        &[
+            "'manifest.json': the handover was refused: it lists a bad path",
+            "'..'",
+        ],
     );
 }
 
@@ -477,6 +486,6 @@ fn fail_manifest_and_sums_disagree() {
         .into_bytes();
     refused(
         &assemble(m.iter().map(|(n, d)| file(n, d))),
-        &["manifest.json does not match its SHA-256 in SHA256SUMS"],
+        &["'manifest.json': the handover was refused: it does not match its SHA-256 in SHA256SUMS"],
     );
 }

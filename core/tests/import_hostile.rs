@@ -5,6 +5,9 @@
 //! prints it; on failure the seed and case are printed, and `DAYBOOK_SEED=<n>`
 //! replays that run (`IMPORT_SEED=<n>`, the older name, still works).
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod seed;
 
 use std::io::{Cursor, Write};

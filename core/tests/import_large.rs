@@ -2,6 +2,9 @@
 //! the peak memory of this process grows by far less than the file. It is the only
 //! test in this file so that the process's peak is its own.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 

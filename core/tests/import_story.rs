@@ -2,6 +2,9 @@
 //! the WhatsApp chats and SMS backups in `shared/fixtures/imports` (read in place, when
 //! present), and zips and backups this test builds itself.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;

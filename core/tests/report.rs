@@ -1,6 +1,9 @@
 //! The report checked with real outside tools: qpdf, pdfinfo, pdftotext, pdffonts and
 //! pdfimages (poppler-utils).
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::cell::Cell;

@@ -5,6 +5,8 @@
 //! `--messages summary`); the handover and the evidence pack carry `messages.csv` and
 //! `messages.json` beside the originals. Checked with pdftotext and qpdf.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

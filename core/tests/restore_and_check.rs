@@ -2,6 +2,8 @@
 //! forgotten) and checking a diary with progress and Cancel: what the app's first-run
 //! screen and "Check my diary" call.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::cell::Cell;
 
 use daybook_core::incident::{Incident, Occurred};
@@ -77,7 +79,7 @@ fn check_reports_progress_and_can_be_cancelled() {
 #[test]
 fn restore_a_backup_with_the_recovery_code() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut vault, code) = diary(dir.path());
+    let (vault, code) = diary(dir.path());
     let fingerprint = vault.fingerprint().unwrap();
     let backup = dir.path().join("backup.daybook");
     vault.backup(&backup).unwrap();

@@ -2,6 +2,9 @@
 //! with the same dates hold the same entries, and the evidence pack the same
 //! exhibits, whatever zone an entry was written in or the report shows times in.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chrono::NaiveDate;
 use daybook_core::crypto::{Identity, OpenReader};
 use daybook_core::incident::{Incident, Occurred};

@@ -6,6 +6,9 @@
 //! cannot disturb the measurement, and the two cases take turns, each measuring
 //! from a reset peak.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod bundle_common;
 use bundle_common as common;
 

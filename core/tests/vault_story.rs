@@ -3,6 +3,9 @@
 //! a locked diary still accepts notes, drafts are kept, and the passphrase and
 //! recovery code behave as promised.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use daybook_core::entry::Status;

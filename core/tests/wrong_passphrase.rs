@@ -7,6 +7,9 @@
 //! runs itself again in a child process of this test binary with the debug-build
 //! `DAYBOOK_TEST_FAILURE_DELAY_MS` set, so it checks the file without the waits.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -3,6 +3,8 @@
 //! so the desktop end-to-end tests drive exactly that build and nothing is compiled
 //! twice. It checks the binary is there and is a Linux executable.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[test]
 fn the_app_binary_is_built_with_the_tests() {
     let path = std::path::Path::new(env!("CARGO_BIN_EXE_daybook-app"));

@@ -151,14 +151,15 @@ pub struct Member {
 
 /// Refusal message for a damaged stream.
 fn damaged(why: String) -> Error {
-    Error::Bundle(format!("the handover is damaged and was refused: {why}"))
+    Error::bundle(format!("the handover is damaged and was refused: {why}"))
 }
 
+/// Refusal of one member (by its raw name), `why` saying what it is or does.
 fn refused(name: &[u8], why: &str) -> Error {
-    Error::Bundle(format!(
-        "the handover was refused: member {} {why}",
-        shown_bytes(name)
-    ))
+    Error::bundle_member(
+        String::from_utf8_lossy(name),
+        format!("the handover was refused because it {why}"),
+    )
 }
 
 /// Checks a header's checksum, accepting only the forms tar programs write:
@@ -224,22 +225,20 @@ fn parse_pax(data: &[u8], global: bool) -> Result<Pax> {
                 pax.size = Some(size);
             }
             b"linkpath" => {
-                return Err(Error::Bundle(
+                return Err(Error::bundle(
                     "the handover was refused: it holds a link (pax linkpath); a handover \
-                     holds only plain files"
-                        .into(),
+                     holds only plain files",
                 ))
             }
             b"hdrcharset" if value != b"ISO-IR 10646 2000 UTF-8" => {
-                return Err(Error::Bundle(
-                    "the handover was refused: it has names that are not UTF-8 text".into(),
+                return Err(Error::bundle(
+                    "the handover was refused: it has names that are not UTF-8 text",
                 ))
             }
             k if k.starts_with(b"GNU.sparse.") => {
-                return Err(Error::Bundle(
+                return Err(Error::bundle(
                     "the handover was refused: it holds a sparse file, which Daybook does not \
-                     write or accept"
-                        .into(),
+                     write or accept",
                 ))
             }
             // Times, owners, comments and extended attributes carry no content and are
@@ -248,8 +247,8 @@ fn parse_pax(data: &[u8], global: bool) -> Result<Pax> {
         }
     }
     if global && (pax.path.is_some() || pax.size.is_some()) {
-        return Err(Error::Bundle(
-            "the handover was refused: a global pax header renames or resizes members".into(),
+        return Err(Error::bundle(
+            "the handover was refused: a global pax header renames or resizes members",
         ));
     }
     Ok(pax)
@@ -619,7 +618,7 @@ impl<R: Read> Reader<R> {
             }
             self.members += 1;
             if self.members > MEMBERS_MAX {
-                return Err(Error::Bundle(format!(
+                return Err(Error::bundle(format!(
                     "the handover was refused: it has more than {MEMBERS_MAX} members"
                 )));
             }

@@ -77,48 +77,41 @@ pub struct Manifest {
 impl Manifest {
     /// The JSON text, indented, ending in a newline.
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Bundle(format!("manifest.json could not be written: {e}")))?;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| {
+            Error::bundle_member(MANIFEST_PATH, format!("it could not be written: {e}"))
+        })?;
         bytes.push(b'\n');
         Ok(bytes)
     }
 
     /// Reads and checks `manifest.json`: its format, version and every path it lists.
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| {
-            Error::Bundle(format!(
-                "the handover was refused: manifest.json cannot be read ({e})"
-            ))
-        })?;
+        let refuse = |why: String| {
+            Error::bundle_member(MANIFEST_PATH, format!("the handover was refused: {why}"))
+        };
+        let manifest: Manifest = serde_json::from_slice(bytes)
+            .map_err(|e| refuse(format!("it cannot be read ({e})")))?;
         if manifest.format != FORMAT {
-            return Err(Error::Bundle(format!(
-                "the handover was refused: manifest.json is not a Daybook handover manifest \
-                 (format {:?})",
+            return Err(refuse(format!(
+                "it is not a Daybook handover manifest (format {:?})",
                 manifest.format
             )));
         }
         if manifest.format_version > FORMAT_VERSION {
-            return Err(Error::Bundle(format!(
+            return Err(Error::bundle(format!(
                 "this handover was made by a newer Daybook (format version {}); please update \
                  Daybook to open it",
                 manifest.format_version
             )));
         }
         for (path, record) in &manifest.files {
-            check_file_path(path).map_err(|e| {
-                Error::Bundle(format!(
-                    "the handover was refused: manifest.json lists a bad path: {e}"
-                ))
-            })?;
+            check_file_path(path).map_err(|e| refuse(format!("it lists a bad path: {e}")))?;
             if path == MANIFEST_PATH || path == SUMS_PATH {
-                return Err(Error::Bundle(format!(
-                    "the handover was refused: manifest.json lists {} itself",
-                    shown(path)
-                )));
+                return Err(refuse(format!("it lists {} itself", shown(path))));
             }
             check_hex(&record.sha256).map_err(|why| {
-                Error::Bundle(format!(
-                    "the handover was refused: manifest.json has a bad SHA-256 for {}: it {why}",
+                refuse(format!(
+                    "it has a bad SHA-256 for {}: it {why}",
                     shown(path)
                 ))
             })?;
@@ -154,9 +147,10 @@ pub fn sums_text<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Str
 /// `sha256sum ./file` writes) is dropped.
 pub fn parse_sums(bytes: &[u8]) -> Result<BTreeMap<String, String>> {
     let refuse = |line: usize, why: &str| {
-        Err(Error::Bundle(format!(
-            "the handover was refused: SHA256SUMS is damaged (line {line} {why})"
-        )))
+        Err(Error::bundle_member(
+            SUMS_PATH,
+            format!("the handover was refused: it is damaged (line {line} {why})"),
+        ))
     };
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -223,8 +217,12 @@ mod tests {
             format!("{H}  SHA256SUMS\n"),
             String::new(),
         ] {
-            let err = parse_sums(bad.as_bytes()).unwrap_err().to_string();
-            assert!(err.contains("SHA256SUMS is damaged"), "{bad:?}: {err}");
+            let err = parse_sums(bad.as_bytes()).unwrap_err();
+            assert!(
+                matches!(&err, Error::Bundle { member: Some(m), reason }
+                    if m == "SHA256SUMS" && reason.contains("it is damaged (line")),
+                "{bad:?}: {err}"
+            );
         }
     }
 }

@@ -109,7 +109,7 @@ impl MessagesFile {
     /// The JSON text, indented, ending in a newline.
     pub fn to_json(&self) -> Result<Vec<u8>> {
         let mut bytes = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Bundle(format!("messages.json could not be written: {e}")))?;
+            .map_err(|e| Error::bundle(format!("messages.json could not be written: {e}")))?;
         bytes.push(b'\n');
         Ok(bytes)
     }
@@ -117,15 +117,15 @@ impl MessagesFile {
     /// Reads `messages.json`, refusing other files and newer layouts.
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         let file: MessagesFile = serde_json::from_slice(bytes)
-            .map_err(|e| Error::Bundle(format!("messages.json could not be read: {e}")))?;
+            .map_err(|e| Error::bundle(format!("messages.json could not be read: {e}")))?;
         if file.format != MESSAGES_FORMAT {
-            return Err(Error::Bundle(format!(
+            return Err(Error::bundle(format!(
                 "messages.json is not a Daybook messages file (format {:?})",
                 file.format
             )));
         }
         if file.format_version > MESSAGES_FORMAT_VERSION {
-            return Err(Error::Bundle(format!(
+            return Err(Error::bundle(format!(
                 "messages.json was made by a newer Daybook (layout {}); please update Daybook",
                 file.format_version
             )));

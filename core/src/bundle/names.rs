@@ -110,14 +110,17 @@ pub(crate) fn shown_bytes(name: &[u8]) -> String {
     shown(&String::from_utf8_lossy(name))
 }
 
+/// Refusal of a member by its (whole) path, `why` saying what it has or is.
+fn refused<T>(whole: &str, why: &str) -> Result<T> {
+    Err(Error::bundle_member(
+        whole,
+        format!("the handover was refused because it {why}"),
+    ))
+}
+
 /// Checks one component of a member path: what [`evidence_file_name`] could produce.
 fn check_component(name: &str, whole: &str) -> Result<()> {
-    let refuse = |why: &str| {
-        Err(Error::Bundle(format!(
-            "the handover was refused: member {} {why}",
-            shown(whole)
-        )))
-    };
+    let refuse = |why: &str| refused(whole, why);
     if name.is_empty() {
         return refuse("has an empty part in its path");
     }
@@ -156,17 +159,12 @@ pub(crate) enum Place {
 /// whether the member is a directory entry.
 pub(crate) fn member_place(raw: &[u8], directory: bool) -> Result<Place> {
     let whole = std::str::from_utf8(raw).map_err(|_| {
-        Error::Bundle(format!(
-            "the handover was refused: member {} has a name that is not valid UTF-8 text",
-            shown_bytes(raw)
-        ))
+        Error::bundle_member(
+            String::from_utf8_lossy(raw),
+            "the handover was refused because it has a name that is not valid UTF-8 text",
+        )
     })?;
-    let refuse = |why: &str| {
-        Err(Error::Bundle(format!(
-            "the handover was refused: member {} {why}",
-            shown(whole)
-        )))
-    };
+    let refuse = |why: &str| refused(whole, why);
     if whole.starts_with('/') || whole.starts_with('\\') {
         return refuse("has an absolute path, which could write outside the chosen folder");
     }
@@ -207,10 +205,10 @@ pub(crate) fn member_place(raw: &[u8], directory: bool) -> Result<Place> {
 pub(crate) fn check_file_path(path: &str) -> Result<()> {
     match member_place(path.as_bytes(), false)? {
         Place::File(p) if p == path => Ok(()),
-        _ => Err(Error::Bundle(format!(
-            "{} is not a plain path such as 'evidence/AB-1_photo.jpg'",
-            shown(path)
-        ))),
+        _ => Err(Error::bundle_member(
+            path,
+            "it is not a plain path such as 'evidence/AB-1_photo.jpg'",
+        )),
     }
 }
 

@@ -118,10 +118,9 @@ impl Written {
     fn create(&mut self, name: &str) -> Result<(PathBuf, File)> {
         let path = self.dir.join(name);
         let file = folder::create_new_private(&path).map_err(|e| match e.kind() {
-            ErrorKind::AlreadyExists => Error::Bundle(format!(
-                "two exhibits would have the same file name in the pack, '{}'",
-                name.escape_debug()
-            )),
+            ErrorKind::AlreadyExists => {
+                Error::bundle_member(name, "two exhibits would have this file name in the pack")
+            }
             _ => Error::file(&path, e),
         })?;
         self.files.push(path.clone());
@@ -232,7 +231,7 @@ pub fn write_batched<'r>(
     let mut rows = Vec::new();
     let mut lower_names = HashSet::new();
     // The current batch: its folder name and its captions.
-    let mut batch: Option<(String, Vec<(&Exhibit, String, String)>)> = None;
+    let mut batch: Option<Batch<'_>> = None;
     let mut lists = Vec::new();
     for exhibit in exhibits {
         if let Some(at) = exhibit.erased_at {
@@ -266,11 +265,13 @@ pub fn write_batched<'r>(
             }
         }
         if !lower_names.insert(name.to_lowercase()) {
-            return Err(Error::Bundle(format!(
-                "exhibit {} would have the same file name as another exhibit, '{}'",
-                exhibit.mark,
-                name.escape_debug()
-            )));
+            return Err(Error::bundle_member(
+                name,
+                format!(
+                    "exhibit {} would have this file name, as another exhibit does",
+                    exhibit.mark
+                ),
+            ));
         }
         if progress.cancelled() {
             return Err(Error::Cancelled);
@@ -278,29 +279,41 @@ pub fn write_batched<'r>(
         let mut source = open_original(exhibit)?;
         let (path, mut file) = written.create(&name)?;
         let sha256 = copy_exact(&mut source, &mut file, exhibit.size).map_err(|e| match e {
-            CopyError::Short(got) => Error::Bundle(format!(
-                "exhibit {}: the stored original has only {got} of its {} bytes; the evidence \
-                 pack was not made",
-                exhibit.mark, exhibit.size
-            )),
-            CopyError::Long => Error::Bundle(format!(
-                "exhibit {}: the stored original is larger than recorded; the evidence pack was \
-                 not made",
-                exhibit.mark
-            )),
-            CopyError::Read(e) => Error::Bundle(format!(
-                "exhibit {}: the stored original could not be read: {e}",
-                exhibit.mark
-            )),
+            CopyError::Short(got) => Error::bundle_member(
+                &name,
+                format!(
+                    "the stored original of exhibit {} has only {got} of its {} bytes; the \
+                     evidence pack was not made",
+                    exhibit.mark, exhibit.size
+                ),
+            ),
+            CopyError::Long => Error::bundle_member(
+                &name,
+                format!(
+                    "the stored original of exhibit {} is larger than recorded; the evidence \
+                     pack was not made",
+                    exhibit.mark
+                ),
+            ),
+            CopyError::Read(e) => Error::bundle_member(
+                &name,
+                format!(
+                    "the stored original of exhibit {} could not be read: {e}",
+                    exhibit.mark
+                ),
+            ),
             CopyError::Write(e) => Error::file(&path, e),
             CopyError::Cancelled => Error::Cancelled,
         })?;
         if sha256 != exhibit.sha256 {
-            return Err(Error::Bundle(format!(
-                "exhibit {}: the stored original does not match the SHA-256 recorded when it was \
-                 added ({} expected, {} found); the evidence pack was not made",
-                exhibit.mark, exhibit.sha256, sha256
-            )));
+            return Err(Error::bundle_member(
+                &name,
+                format!(
+                    "the stored original of exhibit {} does not match the SHA-256 recorded when \
+                     it was added ({} expected, {} found); the evidence pack was not made",
+                    exhibit.mark, exhibit.sha256, sha256
+                ),
+            ));
         }
         file.sync_all().map_err(|e| Error::file(&path, e))?;
         summary.total_bytes += exhibit.size;
@@ -354,6 +367,9 @@ pub fn write_batched<'r>(
     written.done = true;
     Ok(summary)
 }
+
+/// A batch being filled: its folder name, and each file's (exhibit, name, description).
+type Batch<'a> = (String, Vec<(&'a Exhibit, String, String)>);
 
 /// Writes a batch folder's `captions.csv` and `index.pdf`, adding them to `lists`.
 fn finish_batch(

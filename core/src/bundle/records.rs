@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::bundle::manifest::ENTRIES_JSON_PATH;
 use crate::entry::{Entry, Revision};
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
@@ -76,27 +77,35 @@ impl EntriesFile {
 
     /// The JSON text, indented, ending in a newline.
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Bundle(format!("entries.json could not be written: {e}")))?;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| {
+            Error::bundle_member(ENTRIES_JSON_PATH, format!("it could not be written: {e}"))
+        })?;
         bytes.push(b'\n');
         Ok(bytes)
     }
 
     /// Reads `entries.json`, refusing other files and newer layouts.
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        let file: EntriesFile = serde_json::from_slice(bytes)
-            .map_err(|e| Error::Bundle(format!("entries.json could not be read: {e}")))?;
+        let file: EntriesFile = serde_json::from_slice(bytes).map_err(|e| {
+            Error::bundle_member(ENTRIES_JSON_PATH, format!("it could not be read: {e}"))
+        })?;
         if file.format != ENTRIES_FORMAT {
-            return Err(Error::Bundle(format!(
-                "entries.json is not a Daybook entries file (format {:?})",
-                file.format
-            )));
+            return Err(Error::bundle_member(
+                ENTRIES_JSON_PATH,
+                format!(
+                    "it is not a Daybook entries file (format {:?})",
+                    file.format
+                ),
+            ));
         }
         if file.format_version > ENTRIES_FORMAT_VERSION {
-            return Err(Error::Bundle(format!(
-                "entries.json was made by a newer Daybook (layout {}); please update Daybook",
-                file.format_version
-            )));
+            return Err(Error::bundle_member(
+                ENTRIES_JSON_PATH,
+                format!(
+                    "it was made by a newer Daybook (layout {}); please update Daybook",
+                    file.format_version
+                ),
+            ));
         }
         Ok(file)
     }

@@ -39,7 +39,7 @@ fn reader(path: &Path, key: &Key) -> Result<OpenReader<BufReader<File>>> {
 /// Decrypts, checks every hash and the manifest, and extracts into `target_dir`.
 pub fn open(path: &Path, key: &Key, target_dir: &Path) -> Result<Opened> {
     handover::open(reader(path, key)?, target_dir).map_err(|e| match e {
-        Error::Io(io) => Error::Bundle(format!(
+        Error::Io(io) => Error::bundle(format!(
             "the handover file is damaged or incomplete ({io}); nothing was kept"
         )),
         other => other,

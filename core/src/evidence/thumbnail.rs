@@ -8,8 +8,9 @@
 //! its declared size against [`MAX_SOURCE_SIDE`] and [`MAX_DECODE_BYTES`]; decode a
 //! large JPEG at full size when a DCT-scaled decode will do; rotate a HEIF that
 //! libheif has already turned upright; or panic on any input (decoders run under
-//! `catch_unwind` as a last guard). Failure is a plain-English reason, shown to the
-//! person as "no preview".
+//! `catch_unwind` as a last guard). A [`Failure`] is not an error of the diary: the
+//! exhibit is kept without a preview, and the failure, in plain English, is shown to
+//! the person instead.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -43,23 +44,40 @@ pub struct Thumbnail {
     pub height: u32,
 }
 
-pub const NO_PREVIEW_FOR_TYPE: &str = "this file type has no preview";
-pub const DAMAGED: &str = "the picture is damaged or incomplete";
-pub const UNSUPPORTED: &str = "this kind of picture cannot be previewed yet";
-
-fn too_large(w: u32, h: u32) -> String {
-    format!("the picture is too large to preview safely ({w} \u{d7} {h} pixels)")
+/// Why a file has no preview. Its text is what the person sees (and what the
+/// exhibit's record keeps, in `Preview::None`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Failure {
+    /// Not a picture, or a picture type Daybook does not preview.
+    #[error("this file type has no preview")]
+    NoPreviewForType,
+    /// The picture could not be read to the end.
+    #[error("the picture is damaged or incomplete")]
+    Damaged,
+    /// A variant of a picture type the decoders do not handle.
+    #[error("this kind of picture cannot be previewed yet")]
+    Unsupported,
+    /// Larger than [`MAX_SOURCE_SIDE`] or [`MAX_DECODE_BYTES`] allow.
+    #[error("the picture is too large to preview safely ({width} \u{d7} {height} pixels)")]
+    TooLarge { width: u32, height: u32 },
+    /// A decoder met its memory limit before the size was known.
+    #[error("the picture is too large to preview safely")]
+    TooLargeUnmeasured,
+    /// The preview itself could not be encoded.
+    #[error("the preview could not be made ({0})")]
+    Encoding(String),
 }
 
 /// Makes an upright preview of the picture at `path`, whose content was sniffed as
 /// `media_type`, turned by the EXIF `orientation` (1–8) when given. HEIC/HEIF/AVIF
 /// ignore `orientation`: libheif already applies the file's own rotation.
-pub fn make(path: &Path, media_type: &str, orientation: Option<u16>) -> Result<Thumbnail, String> {
+pub fn make(path: &Path, media_type: &str, orientation: Option<u16>) -> Result<Thumbnail, Failure> {
     match catch_unwind(AssertUnwindSafe(|| {
         make_inner(path, media_type, orientation)
     })) {
         Ok(result) => result,
-        Err(_) => Err(DAMAGED.to_string()),
+        Err(_) => Err(Failure::Damaged),
     }
 }
 
@@ -69,9 +87,9 @@ pub fn make_bytes(
     bytes: &[u8],
     media_type: &str,
     orientation: Option<u16>,
-) -> Result<Thumbnail, String> {
+) -> Result<Thumbnail, Failure> {
     match catch_unwind(AssertUnwindSafe(|| {
-        let format = image_format(media_type).ok_or_else(|| NO_PREVIEW_FOR_TYPE.to_string())?;
+        let format = image_format(media_type).ok_or(Failure::NoPreviewForType)?;
         let open = |bound_sides: bool| {
             let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
             let mut limits = Limits::default();
@@ -98,7 +116,7 @@ pub fn make_bytes(
         encode(small)
     })) {
         Ok(result) => result,
-        Err(_) => Err(DAMAGED.to_string()),
+        Err(_) => Err(Failure::Damaged),
     }
 }
 
@@ -106,7 +124,7 @@ fn make_inner(
     path: &Path,
     media_type: &str,
     orientation: Option<u16>,
-) -> Result<Thumbnail, String> {
+) -> Result<Thumbnail, Failure> {
     let (picture, needs_orienting) = match media_type {
         "image/jpeg" => (decode_jpeg(path)?, true),
         "image/png" | "image/gif" | "image/webp" | "image/tiff" | "image/bmp" => {
@@ -117,7 +135,7 @@ fn make_inner(
         | "image/avif"
         | "image/heic-sequence"
         | "image/heif-sequence" => (decode_heif(path)?, false),
-        _ => return Err(NO_PREVIEW_FOR_TYPE.to_string()),
+        _ => return Err(Failure::NoPreviewForType),
     };
     let mut small = shrink(picture);
     if needs_orienting {
@@ -144,32 +162,35 @@ fn fit(w: u32, h: u32, max: u32) -> (u32, u32) {
     }
 }
 
-fn check_size(w: u32, h: u32, bytes_per_pixel: u64) -> Result<(), String> {
+fn check_size(w: u32, h: u32, bytes_per_pixel: u64) -> Result<(), Failure> {
     if w == 0 || h == 0 {
-        return Err(DAMAGED.to_string());
+        return Err(Failure::Damaged);
     }
     if w > MAX_SOURCE_SIDE
         || h > MAX_SOURCE_SIDE
         || u64::from(w) * u64::from(h) * bytes_per_pixel > MAX_DECODE_BYTES
     {
-        return Err(too_large(w, h));
+        return Err(Failure::TooLarge {
+            width: w,
+            height: h,
+        });
     }
     Ok(())
 }
 
 /// JPEG: read the header, check the size, then decode already scaled down in the
 /// DCT domain (1/2, 1/4 or 1/8) to the smallest size at least as big as the preview.
-fn decode_jpeg(path: &Path) -> Result<DynamicImage, String> {
-    let file = File::open(path).map_err(|_| DAMAGED.to_string())?;
+fn decode_jpeg(path: &Path) -> Result<DynamicImage, Failure> {
+    let file = File::open(path).map_err(|_| Failure::Damaged)?;
     let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(file));
     decoder.set_max_decoding_buffer_size(MAX_DECODE_BYTES as usize);
     if let Err(e) = decoder.read_info() {
         return match e {
             jpeg_decoder::Error::Unsupported(_) => decode_with_image(path, "image/jpeg"),
-            _ => Err(DAMAGED.to_string()),
+            _ => Err(Failure::Damaged),
         };
     }
-    let info = decoder.info().ok_or_else(|| DAMAGED.to_string())?;
+    let info = decoder.info().ok_or(Failure::Damaged)?;
     let (w, h) = (u32::from(info.width), u32::from(info.height));
     check_size(w, h, 4)?;
     let (tw, th) = fit(w, h, THUMBNAIL_MAX_PX);
@@ -177,11 +198,11 @@ fn decode_jpeg(path: &Path) -> Result<DynamicImage, String> {
         u16::try_from(tw).unwrap_or(u16::MAX),
         u16::try_from(th).unwrap_or(u16::MAX),
     );
-    let (sw, sh) = decoder.scale(tw, th).map_err(|_| DAMAGED.to_string())?;
+    let (sw, sh) = decoder.scale(tw, th).map_err(|_| Failure::Damaged)?;
     let pixels = match decoder.decode() {
         Ok(p) => p,
         Err(jpeg_decoder::Error::Unsupported(_)) => return decode_with_image(path, "image/jpeg"),
-        Err(_) => return Err(DAMAGED.to_string()),
+        Err(_) => return Err(Failure::Damaged),
     };
     let (sw, sh) = (u32::from(sw), u32::from(sh));
     let img = match info.pixel_format {
@@ -203,7 +224,7 @@ fn decode_jpeg(path: &Path) -> Result<DynamicImage, String> {
             RgbImage::from_raw(sw, sh, rgb).map(DynamicImage::ImageRgb8)
         }
     };
-    img.ok_or_else(|| DAMAGED.to_string())
+    img.ok_or(Failure::Damaged)
 }
 
 fn cmyk_to_rgb(p: &[u8]) -> [u8; 3] {
@@ -214,12 +235,12 @@ fn cmyk_to_rgb(p: &[u8]) -> [u8; 3] {
 
 /// PNG, GIF (first frame), WebP, TIFF (first page), BMP, and JPEGs that the fast
 /// path cannot handle: header first, then a decode under `image::Limits`.
-fn decode_with_image(path: &Path, media_type: &str) -> Result<DynamicImage, String> {
-    let format = image_format(media_type).ok_or_else(|| NO_PREVIEW_FOR_TYPE.to_string())?;
+fn decode_with_image(path: &Path, media_type: &str) -> Result<DynamicImage, Failure> {
+    let format = image_format(media_type).ok_or(Failure::NoPreviewForType)?;
     // Reading the header is bounded by the memory cap only, so that an oversized
     // picture is reported with its size; decoding is bounded by both.
-    let open = |bound_sides: bool| -> Result<image::ImageReader<BufReader<File>>, String> {
-        let file = File::open(path).map_err(|_| DAMAGED.to_string())?;
+    let open = |bound_sides: bool| -> Result<image::ImageReader<BufReader<File>>, Failure> {
+        let file = File::open(path).map_err(|_| Failure::Damaged)?;
         let mut reader = image::ImageReader::with_format(BufReader::new(file), format);
         let mut limits = Limits::default();
         if bound_sides {
@@ -237,25 +258,25 @@ fn decode_with_image(path: &Path, media_type: &str) -> Result<DynamicImage, Stri
     open(true)?.decode().map_err(|e| reason(&e, Some((w, h))))
 }
 
-fn reason(err: &ImageError, size: Option<(u32, u32)>) -> String {
+fn reason(err: &ImageError, size: Option<(u32, u32)>) -> Failure {
     match err {
         ImageError::Limits(_) => match size {
-            Some((w, h)) => too_large(w, h),
-            None => "the picture is too large to preview safely".to_string(),
+            Some((width, height)) => Failure::TooLarge { width, height },
+            None => Failure::TooLargeUnmeasured,
         },
-        ImageError::Unsupported(_) => UNSUPPORTED.to_string(),
-        _ => DAMAGED.to_string(),
+        ImageError::Unsupported(_) => Failure::Unsupported,
+        _ => Failure::Damaged,
     }
 }
 
 /// HEIC/HEIF/AVIF through libheif, which returns the picture upright.
-fn decode_heif(path: &Path) -> Result<DynamicImage, String> {
-    let heif = Heif::open(path).map_err(|_| DAMAGED.to_string())?;
+fn decode_heif(path: &Path) -> Result<DynamicImage, Failure> {
+    let heif = Heif::open(path).map_err(|_| Failure::Damaged)?;
     let (w, h) = heif.display_size();
     check_size(w, h, 3)?;
     heif.decode_rgb()
         .map(DynamicImage::ImageRgb8)
-        .map_err(|_| DAMAGED.to_string())
+        .map_err(|_| Failure::Damaged)
 }
 
 /// Scales down to fit [`THUMBNAIL_MAX_PX`], flattening any transparency onto white
@@ -282,7 +303,7 @@ fn shrink(img: DynamicImage) -> DynamicImage {
     img.resize_exact(tw, th, FilterType::Triangle)
 }
 
-fn encode(img: DynamicImage) -> Result<Thumbnail, String> {
+fn encode(img: DynamicImage) -> Result<Thumbnail, Failure> {
     let rgb = match img {
         DynamicImage::ImageRgb8(rgb) => DynamicImage::ImageRgb8(rgb),
         DynamicImage::ImageLuma8(l) => DynamicImage::ImageLuma8(l),
@@ -292,7 +313,7 @@ fn encode(img: DynamicImage) -> Result<Thumbnail, String> {
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
         .encode_image(&rgb)
-        .map_err(|e| format!("the preview could not be made ({e})"))?;
+        .map_err(|e| Failure::Encoding(e.to_string()))?;
     Ok(Thumbnail {
         jpeg,
         width,
@@ -510,6 +531,13 @@ mod tests {
         );
         assert_eq!(
             err,
+            Failure::TooLarge {
+                width: 100_000,
+                height: 100_000
+            }
+        );
+        assert_eq!(
+            err.to_string(),
             "the picture is too large to preview safely (100000 \u{d7} 100000 pixels)"
         );
         // Same for the metadata reader: it reads the size without decoding.
@@ -565,7 +593,7 @@ mod tests {
                 Ok(t) => {
                     decoded(&t);
                 }
-                Err(e) => assert_eq!(e, DAMAGED, "cut at {cut}"),
+                Err(e) => assert_eq!(e, Failure::Damaged, "cut at {cut}"),
             }
         }
     }
@@ -606,11 +634,11 @@ mod tests {
         }
         assert_eq!(
             make(&junk, "application/pdf", None),
-            Err(NO_PREVIEW_FOR_TYPE.to_string())
+            Err(Failure::NoPreviewForType)
         );
         assert_eq!(
             make(&junk, "text/plain", None),
-            Err(NO_PREVIEW_FOR_TYPE.to_string())
+            Err(Failure::NoPreviewForType)
         );
         assert!(make(Path::new("/nonexistent/x.jpg"), "image/jpeg", None).is_err());
     }

@@ -23,12 +23,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-/// The highest sequence number, 0 when empty.
-pub fn last_seq(conn: &Connection) -> Result<u64> {
-    let n: Option<i64> = conn.query_row("SELECT max(seq) FROM events", [], |r| r.get(0))?;
-    Ok(n.map(to_u64).unwrap_or(0))
-}
-
 pub fn count(conn: &Connection) -> Result<u64> {
     let n: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
     Ok(to_u64(n))

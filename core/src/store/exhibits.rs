@@ -80,18 +80,6 @@ pub fn allocate(
     Ok(to_u64(conn.last_insert_rowid()))
 }
 
-/// The sequence number the next exhibit will get.
-pub fn next_sequence(conn: &Connection) -> Result<u64> {
-    let seq: Option<i64> = conn
-        .query_row(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'exhibits'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(seq.map(to_u64).unwrap_or(0) + 1)
-}
-
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
         sequence: to_u64(r.get(0)?),
@@ -267,16 +255,6 @@ impl crate::stream::pipe::PieceSource for ChunkReader<'_> {
         }
         Ok(next)
     }
-}
-
-/// Whether any chunk of the exhibit is stored.
-pub fn has_chunks(conn: &Connection, exhibit_id: &str) -> Result<bool> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM exhibit_chunks WHERE exhibit_id = ?1",
-        [exhibit_id],
-        |r| r.get(0),
-    )?;
-    Ok(n > 0)
 }
 
 pub fn delete_content(conn: &Connection, exhibit_id: &str) -> Result<()> {

@@ -32,8 +32,3 @@ pub fn put(conn: &Connection, page: u64, version: u64, payload: &Sealed) -> Resu
     )?;
     Ok(())
 }
-
-pub fn clear(conn: &Connection) -> Result<()> {
-    conn.execute("DELETE FROM index_pages", [])?;
-    Ok(())
-}

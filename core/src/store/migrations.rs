@@ -66,29 +66,4 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_are_numbered_in_order_from_one() {
-        for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version as usize, i + 1);
-        }
-    }
-
-    #[test]
-    fn migrating_twice_is_harmless() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn).unwrap();
-        migrate(&mut conn).unwrap();
-        assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
-    }
-
-    #[test]
-    fn newer_schema_is_refused() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .unwrap();
-        assert!(matches!(migrate(&mut conn), Err(Error::NotAVault(_))));
-    }
-}
+mod tests;

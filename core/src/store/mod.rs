@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
-pub use migrations::{Migration, SCHEMA_VERSION};
+pub use migrations::SCHEMA_VERSION;
 
 /// The `format` value in `meta` that marks a file as a Daybook vault.
 pub const FORMAT: &[u8] = b"daybook-vault";

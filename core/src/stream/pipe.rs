@@ -29,6 +29,15 @@ fn stopped() -> io::Error {
     io::Error::other("the background writer stopped")
 }
 
+/// A core error met while opening a sealed stream, as a read error. A damaged stream
+/// keeps only what is wrong with it: the reader of the stream names the place.
+fn unopened(kind: io::ErrorKind, e: crate::Error) -> io::Error {
+    match e {
+        crate::Error::Tampered { why, .. } => io::Error::new(kind, why),
+        other => io::Error::new(kind, other.to_string()),
+    }
+}
+
 impl<W: Write + Send + 'static> BackgroundWriter<W> {
     pub fn new(mut inner: W) -> Self {
         let (tx, rx) = sync_channel::<Vec<u8>>(PIPE_DEPTH);
@@ -331,7 +340,7 @@ impl<S: PieceSource> PieceSource for CheckedHeader<S> {
             };
             digest
                 .update(&piece)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+                .map_err(|e| unopened(io::ErrorKind::InvalidData, e))?;
             if held.is_empty() {
                 held = piece;
             } else {
@@ -417,7 +426,7 @@ impl<S: PieceSource> OpeningPipe<S> {
             let mut reader = match OpenReader::with_identity(&identity, input) {
                 Ok(reader) => reader,
                 Err(e) => {
-                    let _ = opened.send(Err(io::Error::other(e.to_string())));
+                    let _ = opened.send(Err(unopened(io::ErrorKind::Other, e)));
                     return;
                 }
             };

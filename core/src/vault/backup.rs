@@ -172,10 +172,10 @@ impl Vault {
             unlock(&mut copy)?;
             let report = copy.verify()?;
             if let Some(f) = report.failure {
-                return Err(Error::Tampered(format!(
-                    "the backup does not verify: {}",
-                    f.message
-                )));
+                return Err(Error::tampered(
+                    "the backup",
+                    format!("it does not verify: {}", f.message),
+                ));
             }
             copy.store.checkpoint()?;
             Ok(())

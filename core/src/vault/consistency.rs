@@ -19,12 +19,16 @@ pub(crate) fn mark_sequence(mark: &str) -> Option<u64> {
     mark.rsplit('/').next().and_then(|n| n.parse().ok())
 }
 
-fn disagrees(what: String) -> Error {
-    Error::Tampered(format!(
-        "{what}. The diary does not agree with its own record of changes, so nothing \
-         will be exported from it; check the diary (Check my diary in Settings, or \
-         daybook verify) to see what is affected"
-    ))
+/// `place` (an entry, an exhibit) is not as the chain says: `what` says how.
+fn disagrees(place: String, what: &str) -> Error {
+    Error::tampered(
+        place,
+        format!(
+            "{what}. The diary does not agree with its own record of changes, so nothing \
+             will be exported from it; check the diary (Check my diary in Settings, or \
+             daybook verify) to see what is affected"
+        ),
+    )
 }
 
 impl Vault {
@@ -48,21 +52,23 @@ impl Vault {
             .filter_map(|(_, _, n)| n)
             .collect();
         if let Some(n) = chained.difference(&indexed).next() {
-            return Err(disagrees(format!(
-                "entry {n} has recorded changes but is missing from the index"
-            )));
+            return Err(disagrees(
+                format!("entry {n}"),
+                "it has recorded changes but is missing from the index",
+            ));
         }
         let numbers: BTreeSet<u64> = store::entries::numbers(conn)?.into_iter().collect();
         if let Some(n) = indexed.difference(&numbers).next() {
-            return Err(disagrees(format!("entry {n} has lost its number")));
+            return Err(disagrees(format!("entry {n}"), "it has lost its number"));
         }
         if let Some(n) = numbers
             .iter()
             .find(|n| !indexed.contains(n) && !waiting.contains(n))
         {
-            return Err(disagrees(format!(
-                "entry number {n} is given out but no entry has it"
-            )));
+            return Err(disagrees(
+                format!("entry number {n}"),
+                "it is given out but no entry has it",
+            ));
         }
 
         // Exhibits: the marks the chain gave each entry against the rows.
@@ -70,10 +76,10 @@ impl Vault {
         for entry in &entries {
             for mark in &entry.exhibits {
                 let sequence = mark_sequence(mark).ok_or_else(|| {
-                    disagrees(format!(
-                        "entry {}: exhibit mark {mark} is malformed",
-                        entry.number
-                    ))
+                    disagrees(
+                        format!("entry {}", entry.number),
+                        &format!("its exhibit mark {mark} is malformed"),
+                    )
                 })?;
                 expected.insert(sequence, (entry.number, mark.as_str()));
             }
@@ -86,30 +92,35 @@ impl Vault {
         for row in &rows {
             match expected.remove(&row.sequence) {
                 None => {
-                    return Err(disagrees(format!(
-                    "there is a stored evidence file (number {}) that no entry's changes record",
-                    row.sequence
-                )))
+                    return Err(disagrees(
+                        format!("evidence file {}", row.sequence),
+                        "it is stored but no entry's changes record it",
+                    ))
                 }
                 Some((entry, mark)) if entry != row.entry_number => {
-                    return Err(disagrees(format!(
-                        "exhibit {mark} was moved from entry {entry} to entry {}",
-                        row.entry_number
-                    )))
+                    return Err(disagrees(
+                        format!("exhibit {mark}"),
+                        &format!(
+                            "it was moved from entry {entry} to entry {}",
+                            row.entry_number
+                        ),
+                    ))
                 }
                 Some((entry, mark)) => {
                     if events.get(&row.event_id) != Some(&Some(entry)) {
-                        return Err(disagrees(format!(
-                            "exhibit {mark} (entry {entry}) has lost the record of its addition"
-                        )));
+                        return Err(disagrees(
+                            format!("exhibit {mark} (entry {entry})"),
+                            "it has lost the record of its addition",
+                        ));
                     }
                 }
             }
         }
         if let Some((_, (entry, mark))) = expected.into_iter().next() {
-            return Err(disagrees(format!(
-                "exhibit {mark} of entry {entry} is missing from the diary"
-            )));
+            return Err(disagrees(
+                format!("exhibit {mark} of entry {entry}"),
+                "it is missing from the diary",
+            ));
         }
 
         // Imported messages: each entry's pages open, are authentic, and hold as
@@ -122,16 +133,20 @@ impl Vault {
         for entry in &entries {
             let found = counted.remove(&entry.number).unwrap_or(0);
             if found != entry.messages {
-                return Err(disagrees(format!(
-                    "entry {} should have {} imported messages but {found} were found",
-                    entry.number, entry.messages
-                )));
+                return Err(disagrees(
+                    format!("entry {}", entry.number),
+                    &format!(
+                        "it should have {} imported messages but {found} were found",
+                        entry.messages
+                    ),
+                ));
             }
         }
         if let Some((entry, _)) = counted.into_iter().next() {
-            return Err(disagrees(format!(
-                "there are imported messages filed under entry {entry} that its changes do not record"
-            )));
+            return Err(disagrees(
+                format!("entry {entry}"),
+                "there are imported messages filed under it that its changes do not record",
+            ));
         }
         Ok(())
     }

@@ -32,6 +32,11 @@ pub const PASTE_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// Longest "how obtained" note.
 const HOW_MAX_CHARS: usize = 2_000;
 
+/// Why an exhibit whose row points to no record is refused.
+const LOST: &str = "it has lost its record";
+/// Why a preview of an exhibit recorded without one is refused.
+const PREVIEW_UNEXPECTED: &str = "a preview is stored for an exhibit that has none";
+
 #[derive(Serialize, Deserialize)]
 struct ThumbnailBody {
     width: u32,
@@ -48,7 +53,7 @@ pub(crate) fn open_exhibit(
     row: &store::exhibits::Row,
 ) -> Result<Exhibit> {
     let event = store::events::by_id(conn, &row.event_id)?
-        .ok_or_else(|| Error::Tampered(format!("exhibit {} has lost its record", row.sequence)))?;
+        .ok_or_else(|| Error::tampered(format!("exhibit {}", row.sequence), LOST))?;
     if let Some(Change::ExhibitAdded { exhibit, .. }) = open_change(keys, &event)? {
         if exhibit.id != row.id
             || exhibit.entry_number != row.entry_number
@@ -56,10 +61,10 @@ pub(crate) fn open_exhibit(
             || exhibit.size != row.size
             || event.entry_number != Some(row.entry_number)
         {
-            return Err(Error::Tampered(format!(
-                "exhibit {}: the stored rows do not match the record of its addition",
-                exhibit.mark
-            )));
+            return Err(Error::tampered(
+                format!("exhibit {}", exhibit.mark),
+                "the stored rows do not match the record of its addition",
+            ));
         }
         let mut exhibit = *exhibit;
         if let Some(at) = erased_at(conn, keys, row)? {
@@ -69,7 +74,7 @@ pub(crate) fn open_exhibit(
     }
     // Erased: rebuild what the tombstone keeps.
     let (at, tombstone) = erased_at(conn, keys, row)?.ok_or_else(|| {
-        Error::Tampered(format!("exhibit {}: its record is missing", row.sequence))
+        Error::tampered(format!("exhibit {}", row.sequence), "its record is missing")
     })?;
     Ok(Exhibit {
         id: row.id.clone(),
@@ -129,7 +134,7 @@ fn recorded_sealed_header(
     keys: &Keys,
     exhibit: &Exhibit,
 ) -> Result<Option<String>> {
-    let lost = || Error::Tampered(format!("exhibit {} has lost its record", exhibit.mark));
+    let lost = || Error::tampered(format!("exhibit {}", exhibit.mark), LOST);
     let row = store::exhibits::by_id(conn, &exhibit.id)?.ok_or_else(lost)?;
     let event = store::events::by_id(conn, &row.event_id)?.ok_or_else(lost)?;
     match open_change(keys, &event)? {
@@ -143,10 +148,10 @@ fn recorded_sealed_header(
         {
             Ok(sealed_header_sha256)
         }
-        _ => Err(Error::Tampered(format!(
-            "exhibit {}: its record does not describe this original",
-            exhibit.mark
-        ))),
+        _ => Err(Error::tampered(
+            format!("exhibit {}", exhibit.mark),
+            "its record does not describe this original",
+        )),
     }
 }
 
@@ -200,7 +205,8 @@ pub(super) struct Incoming {
     how: String,
     media_type: String,
     metadata: Metadata,
-    preview: std::result::Result<thumbnail::Thumbnail, String>,
+    /// The preview, or why there is none (which is no reason to refuse the file).
+    preview: std::result::Result<thumbnail::Thumbnail, thumbnail::Failure>,
     expected_size: Option<u64>,
 }
 
@@ -408,8 +414,8 @@ pub(super) fn store_within(
                 height: thumb.height,
             }
         }
-        Err(reason) => Preview::None {
-            reason: reason.clone(),
+        Err(failure) => Preview::None {
+            reason: failure.to_string(),
         },
     };
     let mark = format!("{}/{sequence}", attaching.initials);
@@ -537,16 +543,19 @@ impl Vault {
                 let row = super::consistency::mark_sequence(mark)
                     .and_then(|n| rows.get(&n))
                     .ok_or_else(|| {
-                        Error::Tampered(format!(
-                            "exhibit {mark} of entry {} is missing from the diary",
-                            e.number
-                        ))
+                        Error::tampered(
+                            format!("exhibit {mark} of entry {}", e.number),
+                            "it is missing from the diary",
+                        )
                     })?;
                 if row.entry_number != e.number {
-                    return Err(Error::Tampered(format!(
-                        "exhibit {mark} was moved from entry {} to entry {}",
-                        e.number, row.entry_number
-                    )));
+                    return Err(Error::tampered(
+                        format!("exhibit {mark}"),
+                        format!(
+                            "it was moved from entry {} to entry {}",
+                            e.number, row.entry_number
+                        ),
+                    ));
                 }
                 out.push(open_exhibit(conn, keys, row)?);
             }
@@ -596,27 +605,22 @@ impl Vault {
             // Erased (its record emptied): no preview may remain.
             return match sealed {
                 None => Ok(None),
-                Some(_) => Err(Error::Tampered(format!(
-                    "exhibit {}: a preview is stored for an exhibit that has none",
-                    row.sequence
-                ))),
+                Some(_) => Err(Error::tampered(
+                    format!("exhibit {}", row.sequence),
+                    PREVIEW_UNEXPECTED,
+                )),
             };
         };
+        let place = || format!("exhibit {}", exhibit.mark);
         let expected = matches!(exhibit.preview, Preview::Available { .. });
         let Some(sealed) = sealed else {
             if expected {
-                return Err(Error::Tampered(format!(
-                    "exhibit {}: its preview is missing",
-                    exhibit.mark
-                )));
+                return Err(Error::tampered(place(), "its preview is missing"));
             }
             return Ok(None);
         };
         if !expected {
-            return Err(Error::Tampered(format!(
-                "exhibit {}: a preview is stored for an exhibit that has none",
-                exhibit.mark
-            )));
+            return Err(Error::tampered(place(), PREVIEW_UNEXPECTED));
         }
         let body: ThumbnailBody = record::open(
             keys,
@@ -626,18 +630,19 @@ impl Vault {
             },
             &sealed,
         )
-        .map_err(|e| Error::Tampered(format!("exhibit {}: its preview: {e}", exhibit.mark)))?;
+        .map_err(|e| match e {
+            Error::Tampered { why, .. } => Error::tampered(place(), format!("its preview: {why}")),
+            other => Error::tampered(place(), format!("its preview: {other}")),
+        })?;
         let jpeg = base64::engine::general_purpose::STANDARD
             .decode(body.jpeg_base64)
-            .map_err(|_| {
-                Error::Tampered(format!("exhibit {}: its preview is damaged", exhibit.mark))
-            })?;
+            .map_err(|_| Error::tampered(place(), "its preview is damaged"))?;
         if let Some(recorded) = recorded_sha256 {
             if record::sha256_hex(&jpeg) != recorded {
-                return Err(Error::Tampered(format!(
-                    "exhibit {}: its preview is not the one stored when it was added",
-                    exhibit.mark
-                )));
+                return Err(Error::tampered(
+                    place(),
+                    "its preview is not the one stored when it was added",
+                ));
             }
         }
         Ok(Some(jpeg))
@@ -670,7 +675,7 @@ impl Vault {
         );
         let mut pipe = OpeningPipe::new(source, identity.duplicate());
         pipe.opened()
-            .map_err(|e| Error::Tampered(format!("exhibit {}: {e}", exhibit.mark)))?;
+            .map_err(|e| Error::tampered(format!("exhibit {}", exhibit.mark), e.to_string()))?;
         Ok(Original {
             pipe,
             check,
@@ -690,10 +695,10 @@ impl Vault {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Err(Error::Tampered(format!(
-                        "exhibit {}: the stored original is damaged ({e})",
-                        exhibit.mark
-                    )))
+                    return Err(Error::tampered(
+                        format!("exhibit {}", exhibit.mark),
+                        format!("the stored original is damaged ({e})"),
+                    ))
                 }
             };
             hasher.update(&buf[..n]);
@@ -716,10 +721,10 @@ impl Vault {
             Ok((sha256, size)) if sha256 == exhibit.sha256 && size == exhibit.size => {
                 file.sync_all().map_err(|e| Error::file(out, e))
             }
-            Ok(_) => Err(Error::Tampered(format!(
-                "exhibit {}: the stored original does not match its SHA-256",
-                exhibit.mark
-            ))),
+            Ok(_) => Err(Error::tampered(
+                format!("exhibit {}", exhibit.mark),
+                "the stored original does not match its SHA-256",
+            )),
             Err(e) => Err(e),
         };
         if let Err(e) = ok {

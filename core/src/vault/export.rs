@@ -292,8 +292,8 @@ impl Vault {
         let (records, exhibits, messages) =
             (disclosed.records, disclosed.exhibits, disclosed.messages);
         if records.is_empty() {
-            return Err(Error::Bundle(
-                "there are no entries to hand over for those dates".into(),
+            return Err(Error::bundle(
+                "there are no entries to hand over for those dates",
             ));
         }
         let report_options = report::Options {
@@ -336,11 +336,10 @@ impl Vault {
             let check = reader.check();
             if let Err(e) = writer.add_exhibit(exhibit, &mut reader, check) {
                 return Err(match reader.damage() {
-                    Some(why) => Error::Tampered(format!(
-                        "exhibit {}: the stored original is damaged ({why}); the handover was \
-                         stopped",
-                        exhibit.mark
-                    )),
+                    Some(why) => Error::tampered(
+                        format!("exhibit {}", exhibit.mark),
+                        format!("the stored original is damaged ({why}); the handover was stopped"),
+                    ),
                     None => e,
                 });
             }
@@ -422,9 +421,7 @@ impl Vault {
         // Imported messages are worth a pack on their own: their export may be
         // attached to an entry on an earlier day.
         if exhibits.iter().all(|x| x.erased_at.is_some()) && messages.is_empty() {
-            return Err(Error::Bundle(
-                "there are no evidence files for those dates".into(),
-            ));
+            return Err(Error::bundle("there are no evidence files for those dates"));
         }
         let descriptions: std::collections::HashMap<u64, String> = records
             .iter()

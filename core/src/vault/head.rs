@@ -27,6 +27,14 @@ pub(super) struct HeadRecord {
     pub(super) index: Option<String>,
 }
 
+/// The chain head, as an error's place.
+const HEAD: &str = "the chain head";
+
+/// The chain head is not in the diary.
+pub(super) fn head_missing() -> Error {
+    Error::tampered(HEAD, "it is missing")
+}
+
 pub(super) fn head_place() -> Place<'static> {
     Place {
         table: "meta",
@@ -51,20 +59,20 @@ pub(crate) fn last_change_at(
 }
 
 pub(super) fn read_head_record(conn: &rusqlite::Connection, keys: &Keys) -> Result<HeadRecord> {
-    let sealed = meta::get(conn, meta::HEAD)?
-        .ok_or_else(|| Error::Tampered("the chain head is missing".into()))?;
+    let sealed = meta::get(conn, meta::HEAD)?.ok_or_else(head_missing)?;
     let head: HeadRecord = record::open(keys, head_place(), &sealed)?;
     let (count, last) = store::events::count_and_last(conn)?;
     if head.seq != last {
-        return Err(Error::Tampered(format!(
-            "the chain head names change {} but the last change is {last}",
-            head.seq
-        )));
+        return Err(Error::tampered(
+            HEAD,
+            format!("it names change {} but the last change is {last}", head.seq),
+        ));
     }
     if count != last {
-        return Err(Error::Tampered(format!(
-            "the chain has {count} changes but its last is number {last}: changes were removed"
-        )));
+        return Err(Error::tampered(
+            "the chain",
+            format!("it has {count} changes but its last is number {last}: changes were removed"),
+        ));
     }
     Ok(head)
 }

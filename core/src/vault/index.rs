@@ -54,10 +54,10 @@ pub(crate) fn check(conn: &Connection, keys: &Keys, cache: &mut Cache) -> Result
         None if keys.is_legacy() => {}
         _ => {
             cache.pages.clear();
-            return Err(Error::Tampered(
-                "the index of entries is not the one the diary's last change left: \
-                 a page of it was replaced, removed or put back from an older copy"
-                    .into(),
+            return Err(Error::tampered(
+                "the index of entries",
+                "it is not the one the diary's last change left: a page of it was \
+                 replaced, removed or put back from an older copy",
             ));
         }
     }
@@ -102,9 +102,10 @@ fn load<'c>(
                     &sealed,
                 )?;
                 if body.version != v {
-                    return Err(Error::Tampered(format!(
-                        "index page {page} is not the version it claims to be"
-                    )));
+                    return Err(Error::tampered(
+                        format!("index page {page}"),
+                        "it is not the version it claims to be",
+                    ));
                 }
                 (v, body.entries)
             }
@@ -112,11 +113,16 @@ fn load<'c>(
         };
         cache.pages.insert(page, opened);
     }
-    let (v, entries) = cache
-        .pages
-        .get_mut(&page)
-        .ok_or_else(|| Error::Tampered("index page vanished".into()))?;
+    let (v, entries) = cache.pages.get_mut(&page).ok_or_else(|| vanished(page))?;
     Ok((*v, entries))
+}
+
+/// A page that was just read or changed is no longer in the cache.
+fn vanished(page: u64) -> Error {
+    Error::tampered(
+        format!("index page {page}"),
+        "it vanished from the diary's cache",
+    )
 }
 
 /// Rebuilds one entry from its changes in the chain.
@@ -209,7 +215,7 @@ fn reseal(
     version: u64,
 ) -> Result<()> {
     let Some((_, entries)) = cache.pages.remove(&page) else {
-        return Err(Error::Tampered("index page vanished".into()));
+        return Err(vanished(page));
     };
     let version = version + 1;
     let body = PageBody { version, entries };

@@ -82,9 +82,9 @@ impl Vault {
         match crypto::unwrap_identity(&sealed, secret) {
             Ok(unwrapped) => {
                 if unwrapped.identity.recipient().to_string() != self.recipient.to_string() {
-                    return Err(Error::Tampered(
-                        "the diary's public key does not match its key; it may have been altered"
-                            .into(),
+                    return Err(Error::tampered(
+                        "the diary's public key",
+                        "it does not match its key; it may have been altered",
                     ));
                 }
                 FAILURES.store(0, Ordering::SeqCst);
@@ -97,9 +97,7 @@ impl Vault {
             Err(UnwrapFailure::TooMuchWork) => Err(Error::NotAVault(
                 "the diary's key asks for more work than Daybook allows".into(),
             )),
-            Err(UnwrapFailure::Damaged) => {
-                Err(Error::Tampered("the diary's key is damaged".into()))
-            }
+            Err(UnwrapFailure::Damaged) => Err(Error::tampered("the diary's key", "it is damaged")),
         }
     }
 

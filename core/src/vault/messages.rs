@@ -419,10 +419,13 @@ pub(crate) fn open_page(keys: &Keys, row: &store::messages::Row) -> Result<Vec<M
     };
     let messages: Vec<Message> = record::open(keys, place, &row.payload)?;
     if messages.iter().any(|m| m.entry != row.entry_number) {
-        return Err(Error::Tampered(format!(
-            "message page {} is filed under entry {} but its messages belong to another entry",
-            row.id, row.entry_number
-        )));
+        return Err(Error::tampered(
+            format!("message page {}", row.id),
+            format!(
+                "it is filed under entry {} but its messages belong to another entry",
+                row.entry_number
+            ),
+        ));
     }
     Ok(messages)
 }

@@ -141,7 +141,8 @@ impl Vault {
     }
 
     /// Makes a new diary at an older schema version (for migration tests).
-    pub fn create_at_schema(
+    #[cfg(test)]
+    pub(crate) fn create_at_schema(
         path: &Path,
         passphrase: SecretString,
         options: CreateOptions,
@@ -307,7 +308,10 @@ impl Vault {
                 let mut settings: Settings =
                     record::open(&unlocked.keys, settings_place(), &sealed)?;
                 settings.validate().map_err(|e| {
-                    Error::Tampered(format!("the settings are not ones Daybook saves ({e})"))
+                    Error::tampered(
+                        "the settings",
+                        format!("they are not ones Daybook saves ({e})"),
+                    )
                 })?;
                 Ok(settings)
             }

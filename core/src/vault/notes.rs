@@ -42,7 +42,7 @@ impl Vault {
                     .ok();
             let reason = match judge_note(conn, &unlocked.keys, &row, since, now()) {
                 Ok(_) => continue,
-                Err(reason) => reason,
+                Err(why) => why.to_string(),
             };
             let (recorded_at, description) = match opened {
                 Some(Change::Created {
@@ -196,6 +196,35 @@ pub struct HeldNote {
     pub reason: String,
 }
 
+/// Why a note written while locked was held apart instead of taken in. Its text is
+/// what the person is shown (`HeldNote::reason`).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HeldBecause {
+    #[error("it cannot be opened: it is damaged, or was sealed to another key")]
+    Unopenable,
+    #[error("it is not a new entry")]
+    NotANewEntry,
+    #[error("it does not match the entry number it was given ({given})")]
+    NotItsNumber { given: u64 },
+    #[error(
+        "it says it was written at {}, before the diary's last change ({}), although notes \
+         are only written while the diary is locked",
+        .recorded_at.format("%Y-%m-%d %H:%M UTC"),
+        .since.format("%Y-%m-%d %H:%M UTC")
+    )]
+    BeforeLastChange {
+        recorded_at: chrono::DateTime<Utc>,
+        since: chrono::DateTime<Utc>,
+    },
+    #[error(
+        "it says it was written at {}, which is later than now",
+        .recorded_at.format("%Y-%m-%d %H:%M UTC")
+    )]
+    LaterThanNow { recorded_at: chrono::DateTime<Utc> },
+    #[error("its content is not in the form Daybook writes ({0})")]
+    NotDaybooksForm(Error),
+}
+
 /// Whether an inbox note can be taken in as it is; the change to chain if so, else
 /// why not. `since` is the time of the diary's last change, `at` the moment of
 /// taking it in.
@@ -205,11 +234,9 @@ pub(crate) fn judge_note(
     row: &store::inbox::Row,
     since: Option<chrono::DateTime<Utc>>,
     at: chrono::DateTime<Utc>,
-) -> std::result::Result<Change, String> {
+) -> std::result::Result<Change, HeldBecause> {
     let change: Change = record::open_untagged(keys.identity(), inbox_place(&row.id), &row.payload)
-        .map_err(|_| {
-            "it cannot be opened: it is damaged, or was sealed to another key".to_string()
-        })?;
+        .map_err(|_| HeldBecause::Unopenable)?;
     let Change::Created {
         entry_id,
         number,
@@ -218,7 +245,7 @@ pub(crate) fn judge_note(
         ..
     } = change
     else {
-        return Err("it is not a new entry".into());
+        return Err(HeldBecause::NotANewEntry);
     };
     let own_number = number == row.entry_number
         && store::entries::id_of(conn, number)
@@ -230,30 +257,20 @@ pub(crate) fn judge_note(
             .map(|e| e.is_empty())
             .unwrap_or(false);
     if !own_number {
-        return Err(format!(
-            "it does not match the entry number it was given ({})",
-            row.entry_number
-        ));
+        return Err(HeldBecause::NotItsNumber {
+            given: row.entry_number,
+        });
     }
     if let Some(since) = since {
         if recorded_at < since {
-            return Err(format!(
-                "it says it was written at {}, before the diary's last change ({}),                  although notes are only written while the diary is locked",
-                recorded_at.format("%Y-%m-%d %H:%M UTC"),
-                since.format("%Y-%m-%d %H:%M UTC")
-            ));
+            return Err(HeldBecause::BeforeLastChange { recorded_at, since });
         }
     }
     if recorded_at > at {
-        return Err(format!(
-            "it says it was written at {}, which is later than now",
-            recorded_at.format("%Y-%m-%d %H:%M UTC")
-        ));
+        return Err(HeldBecause::LaterThanNow { recorded_at });
     }
     if let Err(e) = incident.clone().validate() {
-        return Err(format!(
-            "its content is not in the form Daybook writes ({e})"
-        ));
+        return Err(HeldBecause::NotDaybooksForm(e));
     }
     Ok(Change::Created {
         entry_id,

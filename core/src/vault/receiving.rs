@@ -35,7 +35,7 @@ impl Vault {
         let body: Body = record::open(keys, place(), &sealed)?;
         Identity::parse(&body.identity)
             .map(Some)
-            .map_err(|_| Error::Tampered("the receiving key is damaged".into()))
+            .map_err(|_| Error::tampered("the receiving key", "it is damaged"))
     }
 
     /// The public key to give people so they can send handover files here.

@@ -11,7 +11,7 @@
 
 use secrecy::SecretString;
 
-use super::head::{head_place, HeadRecord};
+use super::head::{head_missing, head_place, HeadRecord};
 use super::{index, meta, Vault};
 use crate::crypto;
 use crate::error::{Error, Result};
@@ -33,8 +33,7 @@ impl Vault {
 
         // Upgraded already? Then the head carries a good tag (a tag that is present
         // is checked even now), and nothing else may be accepted untagged.
-        let head_sealed = meta::get(conn, meta::HEAD)?
-            .ok_or_else(|| Error::Tampered("the chain head is missing".into()))?;
+        let head_sealed = meta::get(conn, meta::HEAD)?.ok_or_else(head_missing)?;
         let head = record::open_envelope(keys, head_place(), &head_sealed)?;
         if head.mac.is_some() {
             keys.set_legacy(false);
@@ -63,8 +62,7 @@ impl Vault {
                 let sealed = record::seal_envelope(keys, &mut envelope)?;
                 store::sealed::replace(tx, table, &id, &sealed)?;
             }
-            let head_sealed = meta::get(tx, meta::HEAD)?
-                .ok_or_else(|| Error::Tampered("the chain head is missing".into()))?;
+            let head_sealed = meta::get(tx, meta::HEAD)?.ok_or_else(head_missing)?;
             let mut head: HeadRecord = record::open(keys, head_place(), &head_sealed)?;
             head.at = head.at.or(last_at);
             head.index = Some(index::digest(&versions));

@@ -196,7 +196,7 @@ impl Vault {
         };
         let (entries, index_error) = match self.entries() {
             Ok(e) => (e, None),
-            Err(e @ Error::Tampered(_)) => {
+            Err(e @ Error::Tampered { .. }) => {
                 // Name the entries a replaced or older page gets wrong, if it opens.
                 let keys = self.keys()?;
                 match super::index::all_unchecked(self.store().conn(), keys) {

@@ -171,7 +171,9 @@ pub struct CheckView {
 #[tauri::command]
 pub async fn vault_check(state: State<'_, AppState>) -> CmdResult<CheckView> {
     let report = state.with_vault(|v| match v.verify() {
-        Err(e @ daybook_core::Error::Tampered(_)) => Ok(daybook_core::vault::verify::failed(&e)),
+        Err(e @ daybook_core::Error::Tampered { .. }) => {
+            Ok(daybook_core::vault::verify::failed(&e))
+        }
         other => other,
     })?;
     let failure = report.failure.clone();

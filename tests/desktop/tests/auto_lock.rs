@@ -2,6 +2,9 @@
 //! entry as a sealed draft, and the locked screen shows nothing of the diary. The
 //! debug build's `DAYBOOK_TEST_AUTO_LOCK_SECS` shortens the idle time to seconds.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use harness::*;

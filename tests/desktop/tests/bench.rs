@@ -5,6 +5,9 @@
 //! Builds a 10,000-entry diary first: `make desktop-bench` (and `make reliability`)
 //! run it, not `make test`.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use std::time::Instant;

@@ -4,6 +4,9 @@
 //! hands over the draft, locks and exits within a few seconds; started again on the
 //! same diary and unlocked, the new-entry form has the draft back.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use std::time::{Duration, Instant};

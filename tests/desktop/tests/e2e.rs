@@ -7,6 +7,9 @@
 //! Needs the debug build (`make desktop-build`), tauri-driver, WebKitWebDriver and a
 //! display (`make desktop-test` runs it under xvfb-run).
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use fantoccini::key::Key;

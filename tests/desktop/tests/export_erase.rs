@@ -4,6 +4,9 @@
 //! in-page confirmation (Cancel focused first), after which the timeline shows it as
 //! erased and search no longer finds its words.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use harness::*;

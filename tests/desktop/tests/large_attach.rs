@@ -5,6 +5,9 @@
 //! answers the native dialog in debug builds). Reads 2 GiB: `make reliability` runs
 //! it, not `make test`.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use std::time::Instant;

@@ -2,6 +2,9 @@
 //! without a passphrase, is clearly labelled, and every screen passes the audit in
 //! dark colours too (WebKitGTK follows the GTK theme's dark variant).
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use harness::*;

@@ -3,6 +3,9 @@
 //! using the computer could see them. The dialog is answered with xdotool (typing
 //! the path), since WebDriver cannot reach native windows.
 
+// Test code: unwrap, expect and panic are how it reports a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 use std::process::Command;

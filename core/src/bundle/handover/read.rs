@@ -20,7 +20,7 @@ use crate::bundle::folder;
 use crate::bundle::manifest::{
     self, Manifest, ENTRIES_JSON_PATH, MANIFEST_PATH, REPORT_PATH, SUMS_PATH,
 };
-use crate::bundle::names::{self, shown, Place, EVIDENCE_DIR};
+use crate::bundle::names::{self, Place, EVIDENCE_DIR};
 use crate::bundle::records::{EntriesFile, EntryRecord};
 use crate::error::{Error, Result};
 use crate::evidence::Exhibit;
@@ -156,9 +156,8 @@ impl Extraction {
         self.evidence_dir = Some(dir.clone());
         let real = fs::canonicalize(&dir).map_err(|e| Error::file(&dir, e))?;
         if real.parent() != Some(self.dir.as_path()) {
-            return Err(Error::Bundle(
-                "the handover was refused: the evidence folder is not inside the chosen folder"
-                    .into(),
+            return Err(Error::bundle(
+                "the handover was refused: the evidence folder is not inside the chosen folder",
             ));
         }
         Ok(real)
@@ -175,11 +174,10 @@ impl Extraction {
             match fs::symlink_metadata(&destination) {
                 Err(e) if e.kind() == ErrorKind::NotFound => {}
                 _ => {
-                    return Err(Error::Bundle(format!(
-                        "the handover was refused: two members would be written to the same \
-                         file, {}",
-                        shown(&seen.path)
-                    )))
+                    return Err(Error::bundle_member(
+                        &seen.path,
+                        "the handover was refused: two members would be written to this file",
+                    ))
                 }
             }
             fs::rename(temp, &destination).map_err(|e| Error::file(&destination, e))?;
@@ -208,8 +206,15 @@ impl Drop for Extraction {
     }
 }
 
+/// Refusal of one member, `why` saying what it is or does.
 fn refuse(path: &str, why: impl fmt::Display) -> Error {
-    Error::Bundle(format!("the handover was refused: {} {why}", shown(path)))
+    Error::bundle_member(path, format!("the handover was refused because it {why}"))
+}
+
+/// Refusal because of what one of the handover's own files (`manifest.json`,
+/// `SHA256SUMS`, `entries.json`) says or lacks.
+fn refuse_listing(file: &str, why: impl fmt::Display) -> Error {
+    Error::bundle_member(file, format!("the handover was refused: {why}"))
 }
 
 /// Streams every member, hashing it (and writing it under a temporary name when
@@ -313,9 +318,7 @@ fn scan(
     ));
 
     let Some(sums_bytes) = kept.get(SUMS_PATH) else {
-        return Err(Error::Bundle(
-            "the handover was refused: SHA256SUMS is missing".into(),
-        ));
+        return Err(refuse_listing(SUMS_PATH, "it is missing"));
     };
     let sums = manifest::parse_sums(sums_bytes)?;
     log.push(format!(
@@ -324,22 +327,16 @@ fn scan(
     ));
 
     let Some(manifest_bytes) = kept.get(MANIFEST_PATH) else {
-        return Err(Error::Bundle(
-            "the handover was refused: manifest.json is missing".into(),
-        ));
+        return Err(refuse_listing(MANIFEST_PATH, "it is missing"));
     };
     let manifest_sha = digest::sha256_hex(manifest_bytes);
     match sums.get(MANIFEST_PATH) {
-        None => {
-            return Err(Error::Bundle(
-                "the handover was refused: SHA256SUMS does not list manifest.json".into(),
-            ))
-        }
+        None => return Err(refuse_listing(SUMS_PATH, "it does not list manifest.json")),
         Some(sum) if *sum != manifest_sha => {
-            return Err(Error::Bundle(
-                "the handover was refused: manifest.json does not match its SHA-256 in \
-                 SHA256SUMS; one of the two has been altered or damaged"
-                    .into(),
+            return Err(refuse_listing(
+                MANIFEST_PATH,
+                "it does not match its SHA-256 in SHA256SUMS; one of the two has been \
+                 altered or damaged",
             ))
         }
         Some(_) => {}
@@ -420,24 +417,29 @@ fn scan(
     ));
 
     let Some(entries_bytes) = kept.get(ENTRIES_JSON_PATH) else {
-        return Err(Error::Bundle(
-            "the handover was refused: entries.json is missing".into(),
-        ));
+        return Err(refuse_listing(ENTRIES_JSON_PATH, "it is missing"));
     };
-    let entries = EntriesFile::from_json(entries_bytes)
-        .map_err(|e| Error::Bundle(format!("the handover was refused: {e}")))?;
+    let entries = EntriesFile::from_json(entries_bytes).map_err(|e| match e {
+        Error::Bundle { member, reason } => Error::Bundle {
+            member,
+            reason: format!("the handover was refused: {reason}"),
+        },
+        other => other,
+    })?;
     if entries.entries.len() as u64 != manifest.entries
         || entries.exhibits.len() as u64 != manifest.exhibits
         || entries.redacted_witnesses != manifest.redacted_witnesses
     {
-        return Err(Error::Bundle(format!(
-            "the handover was refused: entries.json holds {} entries and {} exhibits but \
-             manifest.json says {} and {}",
-            entries.entries.len(),
-            entries.exhibits.len(),
-            manifest.entries,
-            manifest.exhibits
-        )));
+        return Err(refuse_listing(
+            ENTRIES_JSON_PATH,
+            format!(
+                "it holds {} entries and {} exhibits but manifest.json says {} and {}",
+                entries.entries.len(),
+                entries.exhibits.len(),
+                manifest.entries,
+                manifest.exhibits
+            ),
+        ));
     }
     log.push(format!(
         "entries.json holds {} entries and {} exhibits, as manifest.json says",
@@ -518,10 +520,10 @@ pub fn verify(input: impl Read) -> Result<Report> {
             manifest: Some(scan.manifest),
             files: entries_of(&scan.files),
         }),
-        Err(Error::Bundle(message)) => Ok(Report {
+        Err(e @ Error::Bundle { .. }) => Ok(Report {
             passed: false,
             checked: log,
-            failure: Some(message),
+            failure: Some(e.to_string()),
             manifest: None,
             files: Vec::new(),
         }),

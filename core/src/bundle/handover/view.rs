@@ -62,7 +62,7 @@ pub struct Case {
 }
 
 fn refused(path: &str, why: impl std::fmt::Display) -> Error {
-    Error::Bundle(format!(
+    Error::bundle(format!(
         "the handover was refused: {} {why}",
         names::shown(path)
     ))
@@ -126,7 +126,7 @@ impl Case {
             }
         }
         let missing =
-            |name: &str| Error::Bundle(format!("the handover was refused: {name} is missing"));
+            |name: &str| Error::bundle(format!("the handover was refused: {name} is missing"));
         let sums = manifest::parse_sums(small.get(SUMS_PATH).ok_or_else(|| missing(SUMS_PATH))?)?;
         let manifest_bytes = small
             .get(MANIFEST_PATH)
@@ -142,7 +142,7 @@ impl Case {
             .get(ENTRIES_JSON_PATH)
             .ok_or_else(|| missing(ENTRIES_JSON_PATH))?;
         let entries = EntriesFile::from_json(entries_bytes)
-            .map_err(|e| Error::Bundle(format!("the handover was refused: {e}")))?;
+            .map_err(|e| Error::bundle(format!("the handover was refused: {e}")))?;
         let messages = match small.get(MESSAGES_JSON_PATH) {
             Some(bytes) => Some(
                 serde_json::from_slice(bytes)
@@ -262,7 +262,7 @@ impl Case {
 
     fn copy_checked(&mut self, path: &str, out: &mut dyn Write) -> Result<String> {
         let (offset, size) = *self.members.get(path).ok_or_else(|| {
-            Error::Bundle(format!("the handover has no file {}", names::shown(path)))
+            Error::bundle(format!("the handover has no file {}", names::shown(path)))
         })?;
         let expected = self
             .sums
@@ -300,7 +300,7 @@ impl Case {
     pub fn read(&mut self, path: &str) -> Result<Vec<u8>> {
         let size = self.members.get(path).map(|(_, s)| *s).unwrap_or(0);
         if size > SHOW_MAX_BYTES {
-            return Err(Error::Bundle(format!(
+            return Err(Error::bundle(format!(
                 "{} is too large to show here; save it instead",
                 names::shown(path)
             )));
@@ -319,7 +319,7 @@ impl Case {
             .cloned()
             .ok_or_else(|| Error::NoSuchExhibit(mark.to_string()))?;
         let path = self.original_path(&exhibit).ok_or_else(|| {
-            Error::Bundle(format!(
+            Error::bundle(format!(
                 "the original of exhibit {mark} is not in this handover"
             ))
         })?;
@@ -347,7 +347,7 @@ impl Case {
             .cloned()
             .ok_or_else(|| Error::NoSuchExhibit(mark.to_string()))?;
         let path = self.original_path(&exhibit).ok_or_else(|| {
-            Error::Bundle(format!(
+            Error::bundle(format!(
                 "the original of exhibit {mark} is not in this handover"
             ))
         })?;

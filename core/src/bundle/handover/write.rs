@@ -19,7 +19,7 @@ use crate::bundle::manifest::{
     MANIFEST_PATH, README_PATH, REPORT_PATH, SUMS_PATH,
 };
 use crate::bundle::messages::{self, MessagesFile, MESSAGES_CSV_PATH, MESSAGES_JSON_PATH};
-use crate::bundle::names::{self, shown};
+use crate::bundle::names;
 use crate::bundle::readme;
 use crate::bundle::records::{EntriesFile, EntryRecord, Options};
 use crate::error::{Error, Result};
@@ -70,8 +70,8 @@ impl<W: Write> Writer<W> {
 
     fn check_usable(&self) -> Result<()> {
         if self.broken {
-            return Err(Error::Bundle(
-                "the handover cannot be continued after an earlier error; start again".into(),
+            return Err(Error::bundle(
+                "the handover cannot be continued after an earlier error; start again",
             ));
         }
         Ok(())
@@ -80,16 +80,16 @@ impl<W: Write> Writer<W> {
     fn claim(&mut self, path: &str) -> Result<()> {
         names::check_file_path(path)?;
         if [MANIFEST_PATH, SUMS_PATH, README_PATH].contains(&path) {
-            return Err(Error::Bundle(format!(
-                "{} is written by the handover itself",
-                shown(path)
-            )));
+            return Err(Error::bundle_member(
+                path,
+                "it is written by the handover itself",
+            ));
         }
         if !self.lower_names.insert(path.to_lowercase()) {
-            return Err(Error::Bundle(format!(
-                "{} was added to the handover twice",
-                shown(path)
-            )));
+            return Err(Error::bundle_member(
+                path,
+                "it was added to the handover twice",
+            ));
         }
         Ok(())
     }
@@ -113,15 +113,17 @@ impl<W: Write> Writer<W> {
             None => copy_exact(reader, &mut self.out, size),
         };
         let sha256 = copied.map_err(|e| match e {
-            CopyError::Short(got) => Error::Bundle(format!(
-                "{} gave only {got} of its {size} bytes; the handover is incomplete",
-                shown(path)
-            )),
-            CopyError::Long => Error::Bundle(format!(
-                "{} gave more than its {size} bytes; it may have changed while being added",
-                shown(path)
-            )),
-            CopyError::Read(e) => Error::Bundle(format!("{} could not be read: {e}", shown(path))),
+            CopyError::Short(got) => Error::bundle_member(
+                path,
+                format!("it gave only {got} of its {size} bytes; the handover is incomplete"),
+            ),
+            CopyError::Long => Error::bundle_member(
+                path,
+                format!(
+                    "it gave more than its {size} bytes; it may have changed while being added"
+                ),
+            ),
+            CopyError::Read(e) => Error::bundle_member(path, format!("it could not be read: {e}")),
             CopyError::Write(e) => Error::Io(e),
             CopyError::Cancelled => Error::Cancelled,
         })?;
@@ -178,7 +180,7 @@ impl<W: Write> Writer<W> {
         check: Check,
     ) -> Result<FileRecord> {
         if exhibit.erased_at.is_some() {
-            return Err(Error::Bundle(format!(
+            return Err(Error::bundle(format!(
                 "exhibit {} was erased; its original cannot be handed over",
                 exhibit.mark
             )));
@@ -187,15 +189,18 @@ impl<W: Write> Writer<W> {
             Check::Hash => None,
             Check::Sealed => Some(exhibit.sha256.as_str()),
         };
-        let record =
-            self.add_member(&exhibit_path(exhibit), exhibit.size, &mut original, proven)?;
+        let path = exhibit_path(exhibit);
+        let record = self.add_member(&path, exhibit.size, &mut original, proven)?;
         if record.sha256 != exhibit.sha256 {
             self.broken = true;
-            return Err(Error::Bundle(format!(
-                "exhibit {}: the stored original does not match the SHA-256 recorded when it was \
-                 added ({} expected, {} found); the handover was stopped",
-                exhibit.mark, exhibit.sha256, record.sha256
-            )));
+            return Err(Error::bundle_member(
+                path,
+                format!(
+                    "the stored original of exhibit {} does not match the SHA-256 recorded when \
+                     it was added ({} expected, {} found); the handover was stopped",
+                    exhibit.mark, exhibit.sha256, record.sha256
+                ),
+            ));
         }
         Ok(record)
     }
@@ -235,8 +240,8 @@ impl<W: Write> Writer<W> {
     pub fn finish(mut self, details: Details) -> Result<(W, Manifest)> {
         self.check_usable()?;
         let Some(facts) = self.entries.clone() else {
-            return Err(Error::Bundle(
-                "the handover has no entries.json; add the entries before finishing".into(),
+            return Err(Error::bundle(
+                "the handover has no entries.json; add the entries before finishing",
             ));
         };
         let has_report = self.files.iter().any(|(p, _)| p == REPORT_PATH);

@@ -1,12 +1,34 @@
-//! A diary made by every earlier schema version opens with the current code: the
-//! schema is brought up to date, the entries read back, the chain verifies, and
-//! what the newer schema added (evidence) works.
+//! The migrations themselves, and a diary made by every earlier schema version
+//! opening with the current code: the schema is brought up to date, the entries read
+//! back, the chain verifies, and what the newer schema added (evidence) works.
 
-use daybook_core::incident::{Incident, Occurred};
-use daybook_core::store::migrations::{self, MIGRATIONS};
-use daybook_core::store::SCHEMA_VERSION;
-use daybook_core::vault::{CreateOptions, Vault};
-use daybook_core::SecretString;
+use super::*;
+use crate::incident::{Incident, Occurred};
+use crate::vault::{CreateOptions, Vault};
+use crate::SecretString;
+
+#[test]
+fn versions_are_numbered_in_order_from_one() {
+    for (i, m) in MIGRATIONS.iter().enumerate() {
+        assert_eq!(m.version as usize, i + 1);
+    }
+}
+
+#[test]
+fn migrating_twice_is_harmless() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrate(&mut conn).unwrap();
+    migrate(&mut conn).unwrap();
+    assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    assert!(matches!(migrate(&mut conn), Err(Error::NotAVault(_))));
+}
 
 const PASS: &str = "correct horse battery staple";
 
@@ -22,12 +44,12 @@ fn incident(text: &str) -> Incident {
 }
 
 fn user_version(path: &std::path::Path) -> u32 {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    migrations::version(&conn).unwrap()
+    let conn = Connection::open(path).unwrap();
+    version(&conn).unwrap()
 }
 
 fn tables(path: &std::path::Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(path).unwrap();
+    let conn = Connection::open(path).unwrap();
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .unwrap();
