@@ -144,3 +144,78 @@ fn a_pack_asked_to_stop_stops_between_chunks_and_leaves_nothing() {
     assert_eq!(err.kind(), "cancelled", "{err}");
     assert!(!dir.exists(), "nothing is left");
 }
+
+#[test]
+fn a_batched_pack_obeys_the_portal_limits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pack");
+    let exhibits = exhibits();
+    let standing: Vec<&Exhibit> = exhibits.iter().filter(|x| x.erased_at.is_none()).collect();
+    // The largest original is too large; the rest go two to a folder.
+    let largest = standing.iter().map(|x| x.size).max().unwrap();
+    let limit = pack::Batching {
+        files: 2,
+        bytes: largest - 1,
+    };
+    let describe = |x: &Exhibit| format!("entry {} (a short description)", x.entry_number);
+    let summary = pack::write_batched(
+        &dir,
+        &exhibits,
+        &[],
+        &mut source,
+        &NoProgress,
+        Some((limit, &describe)),
+    )
+    .unwrap();
+    let too_large: Vec<&str> = summary.too_large.iter().map(|(m, _)| m.as_str()).collect();
+    assert_eq!(too_large.len(), 1, "{summary:?}");
+    assert!(dir.join("too-large.csv").is_file());
+    let copied = standing.len() - 1;
+    assert_eq!(summary.files.len(), copied);
+    assert_eq!(summary.batches.len(), copied.div_ceil(2));
+    for batch in &summary.batches {
+        let folder = dir.join(batch);
+        let originals: Vec<String> = fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "captions.csv" && n != "index.pdf")
+            .collect();
+        assert!(!originals.is_empty() && originals.len() <= 2, "{originals:?}");
+        for name in &originals {
+            assert!(fs::metadata(folder.join(name)).unwrap().len() <= limit.bytes);
+        }
+        // Each caption's SHA-256 is the file's, as sha256sum reads it.
+        let captions = fs::read_to_string(folder.join("captions.csv")).unwrap();
+        let (ok, sums) = run(&folder, "sha256sum", &originals.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(ok, "{sums}");
+        for line in sums.lines() {
+            let sha = line.split_whitespace().next().unwrap();
+            assert!(captions.contains(sha), "{sha} not in {captions}");
+        }
+        assert!(captions.contains("a short description"), "{captions}");
+        let (ok, text) = run(&folder, "pdftotext", &["index.pdf", "-"]);
+        if ok {
+            for name in &originals {
+                let mark = name.split('_').next().unwrap().replace('-', "/");
+                assert!(text.contains(&mark), "{mark} not in the index:\n{text}");
+            }
+        }
+    }
+    // One SHA256SUMS at the top covers every file in every folder.
+    let (ok, text) = run(&dir, "sha256sum", &["--strict", "-c", "SHA256SUMS"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("batch-01/"), "{text}");
+
+    // No batch can be empty.
+    let err = pack::write_batched(
+        &tmp.path().join("other"),
+        &exhibits,
+        &[],
+        &mut source,
+        &NoProgress,
+        Some((pack::Batching { files: 0, bytes: 1 }, &describe)),
+    )
+    .unwrap_err();
+    assert_eq!(err.field(), Some("batch"));
+    assert!(!tmp.path().join("other").exists());
+}
