@@ -393,6 +393,25 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             },
         )?,
         Command::Custody { json } => crate::disclosure::custody(&cli, *json)?,
+        Command::ReceivingKey { sheet } => {
+            let mut vault = unlock(&cli)?;
+            let key = vault.make_receiving_key()?;
+            outln!("{key}");
+            if let Some(path) = sheet {
+                let pdf = daybook_core::report::key_sheet(&key, &vault.settings()?.keeper_name)?;
+                let mut file = create_private(path)?;
+                file.write_all(&pdf)
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| Error::File {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                eprintln!(
+                    "The key sheet is {} (nothing secret is in it).",
+                    path.display()
+                );
+            }
+        }
         Command::Import {
             file,
             dry_run,

@@ -215,6 +215,13 @@ pub enum Command {
         #[command(flatten)]
         disclose: DiscloseArgs,
     },
+    /// Support workers: this diary's key for receiving handover files (made once, kept
+    /// sealed inside the diary); prints the public key to give to people
+    ReceivingKey {
+        /// Also write a printable one-page key sheet (PDF, with a QR code) here
+        #[arg(long, value_name = "FILE")]
+        sheet: Option<PathBuf>,
+    },
     /// Make an age key pair for receiving handover files (support workers)
     Keygen {
         /// Where to write the secret key file
