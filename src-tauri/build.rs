@@ -42,6 +42,8 @@ const COMMANDS: &[&str] = &[
     "evidence_save_original",
     "export_run",
     "export_cancel",
+    "export_preview",
+    "keep_out_save",
     "settings_get",
     "settings_save",
     "settings_pick_backup_dir",

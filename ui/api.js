@@ -81,6 +81,8 @@ export const evidence_save_original = (mark) => call('evidence_save_original', {
 export const export_run = (kind, job, options, onProgress) =>
   call('export_run', { kind, job, options, onProgress: channel(onProgress) });
 export const export_cancel = (job) => call('export_cancel', { job });
+/** What an export would hold and what would be kept out of it; writes nothing. */
+export const export_preview = (kind, options) => call('export_preview', { kind, options });
 
 // settings.rs
 export const settings_get = () => call('settings_get');
@@ -89,3 +91,5 @@ export const settings_save = (settings) => call('settings_save', { settings });
 /** Opens the folder dialog in the shell and keeps the choice; resolves to the settings. */
 export const settings_pick_backup_dir = () => call('settings_pick_backup_dir');
 export const settings_forget_backup_dir = () => call('settings_forget_backup_dir');
+/** Replaces the keep-out list: `phrases` (strings) and `places` ({lat, lon, radius_m}). */
+export const keep_out_save = (phrases, places) => call('keep_out_save', { phrases, places });

@@ -37,6 +37,16 @@ pub struct EntryForm {
     pub impact_notes: String,
     pub order_breached: String,
     pub risks: Vec<String>,
+    /// Never shared unless the person includes private notes in one export.
+    pub private_note: String,
+    /// Online: the account, the address, when posted and captured, and whether it
+    /// was reported to the platform (`"yes"`, `"no"` or empty) with its reference.
+    pub online_account: String,
+    pub online_url: String,
+    pub online_posted: String,
+    pub online_captured: String,
+    pub online_reported: String,
+    pub online_reference: String,
 }
 
 fn join(date: &str, time: &str) -> String {
@@ -110,6 +120,19 @@ impl EntryForm {
             notes: self.impact_notes.clone(),
         };
         incident.order_breached = self.order_breached.clone();
+        incident.private_note = self.private_note.clone();
+        incident.online = daybook_core::incident::Online {
+            account: self.online_account.clone(),
+            url: self.online_url.clone(),
+            posted: self.online_posted.clone(),
+            captured: self.online_captured.clone(),
+            reported_to_platform: match self.online_reported.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            platform_reference: self.online_reference.clone(),
+        };
         incident.risks = self
             .risks
             .iter()
@@ -166,6 +189,17 @@ impl EntryForm {
             impact_notes: incident.impact.notes.clone(),
             order_breached: incident.order_breached.clone(),
             risks: incident.risks.iter().map(|r| r.key().to_string()).collect(),
+            private_note: incident.private_note.clone(),
+            online_account: incident.online.account.clone(),
+            online_url: incident.online.url.clone(),
+            online_posted: incident.online.posted.clone(),
+            online_captured: incident.online.captured.clone(),
+            online_reported: match incident.online.reported_to_platform {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            online_reference: incident.online.platform_reference.clone(),
         }
     }
 }
@@ -183,6 +217,11 @@ pub fn control(core_field: &str) -> &str {
         field::IMPACT => "impact_notes",
         field::BEHAVIOUR => "behaviours",
         field::RISK => "risks",
+        field::ACCOUNT => "online_account",
+        field::URL => "online_url",
+        field::POSTED => "online_posted",
+        field::CAPTURED => "online_captured",
+        field::PLATFORM_REFERENCE => "online_reference",
         other => other,
     }
 }
@@ -208,6 +247,11 @@ mod tests {
             police_date: "02/11/2026".into(),
             risks: vec!["at_home_or_work".into()],
             children_present: "no".into(),
+            private_note: "only for me".into(),
+            online_account: "@someone".into(),
+            online_posted: "2026-11-01 19:00".into(),
+            online_reported: "yes".into(),
+            online_reference: "REF-1".into(),
             ..Default::default()
         }
     }

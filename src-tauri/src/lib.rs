@@ -72,6 +72,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::evidence::evidence_save_original,
             commands::export::export_run,
             commands::export::export_cancel,
+            commands::export::export_preview,
+            commands::settings::keep_out_save,
             commands::settings::settings_get,
             commands::settings::settings_save,
             commands::settings::settings_pick_backup_dir,

@@ -32,6 +32,11 @@ export async function render(root, ctx, params = {}) {
   row(L.impact, i ? [i.impact.fear_of_violence ? S.form.fear : '', i.impact.alarm_or_distress ? S.form.alarm : '', i.impact.daily_life_changes, i.impact.notes].filter(Boolean).join('\n') : null);
   row(L.order, i?.order_breached);
   row(L.risks, i && i.risks.length ? i.risks.map((r) => h('span', { class: 'badge' }, label('risks', r))) : null);
+  const o = i?.online;
+  row(L.online, o ? [o.account, o.url, o.posted && `posted ${o.posted}`, o.captured && `captured ${o.captured}`,
+    o.reported_to_platform === true ? T.reportedYes(o.platform_reference) : o.reported_to_platform === false ? T.reportedNo : '']
+    .filter(Boolean).join(' · ') : null);
+  row(L.privateNote, i?.private_note);
   row(T.recorded, formatInstant(entry.recorded_at));
   row(T.amended, entry.amended_at ? formatInstant(entry.amended_at) : null);
 

@@ -94,6 +94,16 @@ export async function render(root, ctx, params = {}) {
       text('impact_notes', { label: T.impactNotes, as: 'textarea' }),
       text('order_breached', { label: T.order })),
     section('risk', group('risks', S.form.sections.risk[0], v.risks)),
+    section('online',
+      h('div', { class: 'row' },
+        text('online_account', { label: T.onlineAccount }),
+        text('online_url', { label: T.onlineUrl, attrs: { autocomplete: 'off', spellcheck: 'false' } })),
+      h('div', { class: 'row' },
+        text('online_posted', { label: T.onlinePosted, hint: T.onlineTimeHint, attrs: { autocomplete: 'off' } }),
+        text('online_captured', { label: T.onlineCaptured, hint: T.onlineTimeHint, attrs: { autocomplete: 'off' } })),
+      radios('online_reported', T.onlineReported, [['yes', T.onlineReportedYes], ['no', T.onlineReportedNo], ['', T.onlineReportedUnsaid]]),
+      text('online_reference', { label: T.onlineReference })),
+    section('private', text('private_note', { label: T.privateNote, as: 'textarea' })),
     msg,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'save-entry' }, T.save),
@@ -104,7 +114,7 @@ export async function render(root, ctx, params = {}) {
     const out = {};
     for (const [name, control] of Object.entries(c)) {
       if (name === 'behaviours' || name === 'risks') out[name] = control.filter((b) => b.checked).map((b) => b.value);
-      else if (name === 'children_present') out[name] = (control.find((r) => r.input.checked)?.input.value) ?? '';
+      else if (Array.isArray(control)) out[name] = (control.find((r) => r.input.checked)?.input.value) ?? '';
       else if (control.type === 'checkbox') out[name] = control.checked;
       else out[name] = control.value;
     }
@@ -116,7 +126,7 @@ export async function render(root, ctx, params = {}) {
       const value = values[name];
       if (value === undefined) continue;
       if (name === 'behaviours' || name === 'risks') control.forEach((b) => { b.checked = value.includes(b.value); });
-      else if (name === 'children_present') control.forEach((r) => { r.input.checked = r.input.value === value; });
+      else if (Array.isArray(control)) control.forEach((r) => { r.input.checked = r.input.value === value; });
       else if (control.type === 'checkbox') control.checked = !!value;
       else control.value = value;
     }

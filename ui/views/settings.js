@@ -82,6 +82,42 @@ export async function render(root, ctx) {
     }
   });
 
+  // The keep-out list: one phrase a line, and places as "latitude, longitude, metres".
+  const keepMsg = message('ok');
+  const phrases = field({ label: T.keepOutPhrases, hint: T.keepOutPhrasesHint, name: 'keep-out', as: 'textarea',
+    value: (s.keep_out || []).join('\n'), attrs: { spellcheck: 'false', autocomplete: 'off' } });
+  const places = field({ label: T.keepOutPlaces, hint: T.keepOutPlacesHint, name: 'keep-out-places', as: 'textarea',
+    value: (s.keep_out_places || []).map((p) => `${p.lat}, ${p.lon}, ${p.radius_m}`).join('\n'), attrs: { spellcheck: 'false', autocomplete: 'off' } });
+  const keepForm = h('form', { class: 'card', novalidate: true, id: 'keep-out-form', 'aria-labelledby': 'keep-title' },
+    h('h2', { id: 'keep-title' }, T.keepOutTitle), h('p', { class: 'hint' }, T.keepOutIntro),
+    phrases.wrap, places.wrap, keepMsg,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'save-keep-out' }, T.keepOutSave)));
+  keepForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    phrases.control.setAttribute('aria-invalid', 'false');
+    places.control.setAttribute('aria-invalid', 'false');
+    const lines = (text) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const read = [];
+    for (const line of lines(places.control.value)) {
+      const [lat, lon, radius] = line.split(',').map((x) => Number(x.trim()));
+      if (![lat, lon].every(Number.isFinite)) {
+        places.control.setAttribute('aria-invalid', 'true'); places.control.focus();
+        setMessage(keepMsg, 'error', T.keepOutPlaceBad(line)); return;
+      }
+      read.push({ lat, lon, radius_m: Number.isFinite(radius) ? radius : 500 });
+    }
+    try {
+      const saved = await api.keep_out_save(lines(phrases.control.value), read);
+      ctx.settings = saved;
+      phrases.control.value = saved.keep_out.join('\n');
+      setMessage(keepMsg, 'ok', T.keepOutSaved(saved.keep_out.length, saved.keep_out_places.length));
+    } catch (err) {
+      const control = err.field === 'keep_out_place' ? places.control : phrases.control;
+      control.setAttribute('aria-invalid', 'true'); control.focus();
+      setMessage(keepMsg, 'error', err.message || S.errors.generic);
+    }
+  });
+
   const checkMsg = message('status');
   const checkList = h('ul', { class: 'hint', id: 'check-list' });
   const checkButton = h('button', { type: 'button', id: 'check-diary' }, T.check);
@@ -110,7 +146,7 @@ export async function render(root, ctx) {
     h('h2', { id: 'check-title' }, T.checkTitle), h('p', { class: 'hint' }, T.checkIntro),
     checkMsg, checkList, h('div', { class: 'actions' }, checkButton));
 
-  add(root, h('h1', {}, T.title), form, passForm, checkCard,
+  add(root, h('h1', {}, T.title), form, keepForm, passForm, checkCard,
     info ? h('section', { class: 'card', 'aria-labelledby': 'about-title' },
       h('h2', { id: 'about-title' }, T.about),
       h('p', {}, T.counts(info.entries, info.exhibits)),

@@ -16,7 +16,7 @@ use daybook_core::bundle;
 use daybook_core::outfile::{self, Existing};
 use daybook_core::progress::{Progress, Unit};
 use daybook_core::report;
-use daybook_core::vault::{HandoverKey, HandoverOptions};
+use daybook_core::vault::{HandoverKey, HandoverOptions, PackOptions, Selection, StatementOptions};
 use daybook_core::SecretString;
 
 use crate::error::{CmdResult, UiError};
@@ -29,6 +29,7 @@ pub enum ExportKind {
     Report,
     Handover,
     EvidencePack,
+    Statement,
 }
 
 impl ExportKind {
@@ -38,6 +39,7 @@ impl ExportKind {
             ExportKind::Report => format!("incident-log-{day}.pdf"),
             ExportKind::Handover => format!("daybook-handover-{day}.daybook-handover"),
             ExportKind::EvidencePack => format!("evidence-pack-{day}"),
+            ExportKind::Statement => format!("draft-statement-{day}.pdf"),
         }
     }
 }
@@ -67,6 +69,14 @@ pub struct ExportOptions {
     pub include_pictures: bool,
     /// Passphrase for the handover file (it is encrypted to it).
     pub handover_passphrase: String,
+    /// A support worker's public key (`age1…`) instead of a passphrase.
+    pub handover_key: String,
+    /// Include the entries' private notes in this one export.
+    pub include_private_notes: bool,
+    /// Who it is given to, for the custody log.
+    pub given_to: String,
+    /// Evidence pack: in folders for an upload portal (sizes from the settings).
+    pub batch: bool,
 }
 
 impl Default for ExportOptions {
@@ -78,6 +88,10 @@ impl Default for ExportOptions {
             redact_witnesses: false,
             include_pictures: true,
             handover_passphrase: String::new(),
+            handover_key: String::new(),
+            include_private_notes: false,
+            given_to: String::new(),
+            batch: false,
         }
     }
 }
@@ -91,6 +105,10 @@ impl std::fmt::Debug for ExportOptions {
             .field("redact_witnesses", &self.redact_witnesses)
             .field("include_pictures", &self.include_pictures)
             .field("handover_passphrase", &"[hidden]")
+            .field("handover_key", &self.handover_key)
+            .field("include_private_notes", &self.include_private_notes)
+            .field("given_to", &self.given_to)
+            .field("batch", &self.batch)
             .finish()
     }
 }
@@ -136,7 +154,14 @@ pub async fn export_run<R: Runtime>(
     }
     // Validate before asking where to save.
     range(&options)?;
-    if kind == ExportKind::Handover {
+    if kind == ExportKind::Handover && !options.handover_key.trim().is_empty() {
+        daybook_core::crypto::Recipient::parse(&options.handover_key).map_err(|_| {
+            UiError::invalid(
+                "handover_key",
+                "this is not a support worker's key; it should start with age1",
+            )
+        })?;
+    } else if kind == ExportKind::Handover {
         daybook_core::vault::check_passphrase(
             "handover_passphrase",
             &SecretString::from(options.handover_passphrase.clone()),
@@ -229,8 +254,8 @@ fn run_export(
                 redact_witnesses: options.redact_witnesses,
                 thumbnails: options.include_pictures,
                 messages: report::MessageDetail::Auto,
-                include_private_notes: false,
-                given_to: String::new(),
+                include_private_notes: options.include_private_notes,
+                given_to: options.given_to.clone(),
             };
             let diary = state.path();
             state.with_vault(|v| {
@@ -245,11 +270,15 @@ fn run_export(
                 to,
                 redact_witnesses: options.redact_witnesses,
                 include_withdrawn: options.include_withdrawn,
-                key: HandoverKey::Passphrase(SecretString::from(
-                    options.handover_passphrase.clone(),
-                )),
-                include_private_notes: false,
-                given_to: String::new(),
+                key: if options.handover_key.trim().is_empty() {
+                    HandoverKey::Passphrase(SecretString::from(options.handover_passphrase.clone()))
+                } else {
+                    HandoverKey::Recipient(daybook_core::crypto::Recipient::parse(
+                        &options.handover_key,
+                    )?)
+                },
+                include_private_notes: options.include_private_notes,
+                given_to: options.given_to.clone(),
             };
             let diary = state.path();
             state.with_vault(|v| {
@@ -266,7 +295,24 @@ fn run_export(
                 stage: "files".into(),
             });
             outfile::check_not_vault(out, &state.path())?;
-            state.with_vault(|v| v.write_evidence_pack(out, from, to, &progress).map(|_| ()))?;
+            state.with_vault(|v| {
+                let batching = if options.batch {
+                    Some(v.settings()?.batching())
+                } else {
+                    None
+                };
+                v.write_evidence_pack_with(
+                    out,
+                    &PackOptions {
+                        from,
+                        to,
+                        batching,
+                        given_to: options.given_to.clone(),
+                    },
+                    &progress,
+                )
+                .map(|_| ())
+            })?;
             let _ = channel.send(Step {
                 done: 1,
                 total: 1,
@@ -274,7 +320,49 @@ fn run_export(
             });
             Ok(())
         }
+        ExportKind::Statement => {
+            let statement = StatementOptions {
+                selection: Selection {
+                    from,
+                    to,
+                    include_withdrawn: false,
+                    include_private_notes: options.include_private_notes,
+                },
+                text_out: None,
+                back_page_out: None,
+                given_to: options.given_to.clone(),
+            };
+            let diary = state.path();
+            state.with_vault(|v| {
+                outfile::write_private(out, &diary, Existing::Replace, |p| {
+                    // write_private hands a fresh path; the statement writes it new.
+                    v.write_statement(p, &statement).map(|_| ())
+                })
+            })
+        }
     }
+}
+
+/// What an export would hold and what the keep-out list and private notes would
+/// change, before anything is written.
+#[tauri::command]
+pub async fn export_preview(
+    state: State<'_, AppState>,
+    kind: ExportKind,
+    options: ExportOptions,
+) -> CmdResult<daybook_core::vault::DisclosurePreview> {
+    let (from, to) = range(&options)?;
+    let selection = Selection {
+        from,
+        to,
+        include_withdrawn: match kind {
+            ExportKind::EvidencePack => true,
+            ExportKind::Statement => false,
+            _ => options.include_withdrawn,
+        },
+        include_private_notes: options.include_private_notes && kind != ExportKind::EvidencePack,
+    };
+    state.with_vault(|v| Ok(v.disclosure_preview(&selection)?))
 }
 
 #[cfg(test)]

@@ -96,3 +96,23 @@ pub async fn settings_forget_backup_dir(state: State<'_, AppState>) -> CmdResult
         v.settings()
     })
 }
+
+/// The keep-out list: phrases and places that must never leave the diary (see
+/// `daybook_core::disclosure`). Replaces both lists; the core checks them.
+#[tauri::command]
+pub async fn keep_out_save(
+    state: State<'_, AppState>,
+    phrases: Vec<String>,
+    places: Vec<daybook_core::disclosure::Place>,
+) -> CmdResult<Settings> {
+    state.with_vault(|v| {
+        let mut s = v.settings()?;
+        s.keep_out = phrases
+            .into_iter()
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        s.keep_out_places = places;
+        v.save_settings(&s)?;
+        v.settings()
+    })
+}

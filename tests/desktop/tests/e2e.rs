@@ -263,7 +263,7 @@ async fn diary_story() -> Res {
     // Export a report, checked with pdftotext when the core can make one.
     click(&c, "nav button:nth-child(3)").await?;
     wait_heading(&c, "Export").await?;
-    click(&c, "#make-report").await?;
+    make_export(&c, "report").await?;
     wait_js(&c, "!document.getElementById('make-report').disabled", 120).await?;
     let said = text_of(&c, "#export-report .message:last-child")
         .await
@@ -299,9 +299,9 @@ async fn diary_story() -> Res {
         "a passphrase for the caseworker",
     )
     .await?;
-    click(&c, "#make-handover").await?;
+    make_export(&c, "handover").await?;
     wait_js(&c, "document.querySelector('#export-handover .message.ok')?.textContent.startsWith('Saved to')", 120).await?;
-    click(&c, "#make-evidence_pack").await?;
+    make_export(&c, "evidence_pack").await?;
     wait_js(&c, "document.querySelector('#export-evidence_pack .message.ok')?.textContent.startsWith('Saved to')", 120).await?;
     let made: Vec<String> = std::fs::read_dir(&saves)?
         .flatten()

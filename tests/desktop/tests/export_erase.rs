@@ -103,7 +103,7 @@ async fn export_options_and_erase() -> Res {
     type_into(&c, "input[name=export-to]", "30/11/2026").await?;
     click(&c, "input[name=report-redact_witnesses]").await?;
     screen(&c, "21-export-options").await?;
-    click(&c, "#make-report").await?;
+    make_export(&c, "report").await?;
     wait_js(
         &c,
         "document.querySelector('#export-report .message.ok')?.textContent.startsWith('Saved to')",

@@ -28,6 +28,19 @@ pub fn e2e_enabled() -> bool {
     std::env::var_os("DAYBOOK_E2E").is_some()
 }
 
+/// Makes an export from the Export screen: its button shows what will go out (the
+/// disclosure preview), and the person confirms.
+pub async fn make_export(c: &Client, kind: &str) -> Res {
+    click(c, &format!("#make-{kind}")).await?;
+    wait_js(
+        c,
+        &format!("!!document.getElementById('confirm-{kind}')"),
+        60,
+    )
+    .await?;
+    click(c, &format!("#confirm-{kind}")).await
+}
+
 /// Ends the test (passing) when this is not an end-to-end run, and says so.
 macro_rules! skip_unless_e2e {
     () => {
