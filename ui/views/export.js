@@ -98,10 +98,10 @@ export function render(root) {
         ].filter(Boolean);
         const confirm = h('button', { type: 'button', class: 'primary', id: `confirm-${kind}` }, T.confirm);
         const back = h('button', { type: 'button', id: `back-${kind}` }, T.back);
-        preview.replaceChildren(h('h3', {}, T.previewTitle),
+        preview.replaceChildren(...[h('h3', {}, T.previewTitle),
           h('ul', {}, lines.map((line) => h('li', {}, line))),
           p.flagged_exhibits.length ? h('p', { class: 'message warn' }, T.previewFlagged(p.flagged_exhibits.join(', '))) : null,
-          h('div', { class: 'actions' }, confirm, back));
+          h('div', { class: 'actions' }, confirm, back)].filter(Boolean));
         preview.hidden = false;
         make.hidden = true;
         back.addEventListener('click', () => { preview.hidden = true; make.hidden = false; make.focus(); });

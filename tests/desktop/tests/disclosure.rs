@@ -76,6 +76,7 @@ async fn kept_out_words_and_private_notes_stay_in_the_diary() -> Res {
     let preview = text_of(&c, "#preview-report").await?;
     assert!(preview.contains("1 word or phrase"), "{preview}");
     assert!(preview.contains("1 private note is left out"), "{preview}");
+    assert!(!preview.contains("null"), "{preview}");
     screen(&c, "31-export-preview").await?;
     click(&c, "#confirm-report").await?;
     wait_js(
