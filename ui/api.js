@@ -43,7 +43,8 @@ export const vault_recover = (code, newPassphrase) => call('vault_recover', { co
 export const vault_lock = (pending = null) => call('vault_lock', { pending });
 export const vault_change_passphrase = (current, newPassphrase) => call('vault_change_passphrase', { current, newPassphrase });
 export const vault_info = () => call('vault_info');
-export const vault_check = () => call('vault_check');
+export const vault_check = (job, onProgress) => call('vault_check', { job, onProgress: channel(onProgress) });
+export const vault_check_cancel = (job) => call('vault_check_cancel', { job });
 export const vault_quick_exit = (pending = null) => call('vault_quick_exit', { pending });
 
 // entries.rs
@@ -83,6 +84,19 @@ export const export_run = (kind, job, options, onProgress) =>
 export const export_cancel = (job) => call('export_cancel', { job });
 /** What an export would hold and what would be kept out of it; writes nothing. */
 export const export_preview = (kind, options) => call('export_preview', { kind, options });
+
+// handover.rs (receiving a handover file)
+export const handover_pick = () => call('handover_pick');
+/** `passphrase` null opens it with this diary's receiving key. */
+export const handover_open = (token, passphrase, job, onProgress) =>
+  call('handover_open', { token, passphrase, job, onProgress: channel(onProgress) });
+export const handover_cancel = (job) => call('handover_cancel', { job });
+export const handover_contents = (id) => call('handover_contents', { id });
+/** Resolves to an ArrayBuffer of JPEG bytes (empty when there is no picture). */
+export const handover_thumbnail = (id, mark) => call('handover_thumbnail', { id, mark });
+export const handover_save_original = (id, mark) => call('handover_save_original', { id, mark });
+export const handover_save_report = (id) => call('handover_save_report', { id });
+export const handover_close = (id) => call('handover_close', { id });
 
 // settings.rs
 export const settings_get = () => call('settings_get');

@@ -15,6 +15,7 @@ const views = {
   'entry-detail': () => import('./views/entry-detail.js'),
   export: () => import('./views/export.js'),
   settings: () => import('./views/settings.js'),
+  handover: () => import('./views/handover.js'),
 };
 
 /** Views that show the diary and need it unlocked. */
@@ -24,7 +25,10 @@ const navItems = [
   ['entry-form', S.nav.newEntry],
   ['export', S.nav.export],
   ['settings', S.nav.settings],
+  ['handover', S.nav.handover],
 ];
+/** Views open with or without the diary unlocked (the menu shows when it is). */
+const eitherViews = new Set(['handover']);
 
 const main = document.getElementById('main');
 const nav = document.getElementById('app-nav');
@@ -62,7 +66,7 @@ async function go(name, params = {}) {
   try { ctx.current?.handle?.dispose?.(); } catch { /* the old view is going anyway */ }
   const module = await views[name]();
   clear(main);
-  main.classList.toggle('narrow', !unlockedViews.has(name));
+  main.classList.toggle('narrow', !unlockedViews.has(name) && !eitherViews.has(name));
   renderChrome(name);
   let handle = {};
   try {
@@ -83,7 +87,7 @@ async function go(name, params = {}) {
 }
 
 function renderChrome(active) {
-  const unlocked = ctx.status.unlocked && unlockedViews.has(active);
+  const unlocked = ctx.status.unlocked && (unlockedViews.has(active) || eitherViews.has(active));
   nav.hidden = !unlocked;
   clear(nav);
   if (unlocked) {

@@ -4,7 +4,9 @@
 //!
 //! Debug builds only: `DAYBOOK_TEST_PICK` (paths separated by `:`) and
 //! `DAYBOOK_TEST_SAVE_DIR` answer the dialogs for the end-to-end tests, which cannot
-//! drive a GTK dialog through WebDriver. Release builds ignore them.
+//! drive a GTK dialog through WebDriver; `DAYBOOK_TEST_PICK_FROM` names a file whose
+//! text answers the one-file dialog (so a test can change the answer between picks).
+//! Release builds ignore them.
 
 use std::path::PathBuf;
 
@@ -43,6 +45,17 @@ pub fn pick_files<R: Runtime>(app: &AppHandle<R>, title: &str) -> CmdResult<Vec<
         .into_iter()
         .map(to_path)
         .collect()
+}
+
+/// Asks for one file (a handover file, a backup).
+pub fn pick_file<R: Runtime>(app: &AppHandle<R>, title: &str) -> CmdResult<PathBuf> {
+    if let Some(answer) = test_answer("DAYBOOK_TEST_PICK_FROM") {
+        let text = std::fs::read_to_string(answer)
+            .map_err(|e| UiError::new(kind::BAD_REQUEST, e.to_string()))?;
+        return Ok(PathBuf::from(text.trim()));
+    }
+    let picked = app.dialog().file().set_title(title).blocking_pick_file();
+    to_path(picked.ok_or_else(cancelled)?)
 }
 
 /// Asks where to save a file, suggesting a name.

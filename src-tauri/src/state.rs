@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use daybook_core::bundle::handover::Case;
 use daybook_core::Vault;
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -88,6 +89,12 @@ pub struct AppState {
     pub events: Mutex<Option<Channel<AppEvent>>>,
     /// Ends the process once the diary is locked and the practice diary removed.
     pub exit: Exit,
+    /// Handover files and backups the person chose in a dialog, by token, not yet
+    /// opened: only these may be opened (the webview cannot name a file).
+    pub picked: Mutex<HashMap<u64, PathBuf>>,
+    /// Handover files open for viewing, by id. Nothing of them is on disk; closing
+    /// or locking forgets them.
+    pub cases: Mutex<HashMap<u64, Arc<Mutex<Case>>>>,
 }
 
 /// Auto-lock time until the settings say otherwise.
@@ -111,6 +118,8 @@ impl AppState {
             exit: Box::new(|code| {
                 std::process::exit(code);
             }),
+            picked: Mutex::new(HashMap::new()),
+            cases: Mutex::new(HashMap::new()),
         }
     }
 
@@ -176,6 +185,9 @@ impl AppState {
     pub fn drop_key(&self) -> Option<PendingBackup> {
         self.cancel_jobs();
         lock(&self.staged).clear();
+        // Open handover files are as private as the diary: forget them too.
+        lock(&self.cases).clear();
+        lock(&self.picked).clear();
         let mut guard = lock(&self.vault);
         let vault = guard.as_mut()?;
         let due =
@@ -252,6 +264,13 @@ impl AppState {
         if let Some(flag) = lock(&self.jobs).get(&id) {
             flag.store(true, Ordering::SeqCst);
         }
+    }
+
+    /// Remembers a file chosen in a dialog under a new token.
+    pub fn pick(&self, path: PathBuf) -> u64 {
+        let token = self.next_token.fetch_add(1, Ordering::SeqCst);
+        lock(&self.picked).insert(token, path);
+        token
     }
 
     pub fn stage(&self, item: Staged) -> u64 {

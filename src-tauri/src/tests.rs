@@ -335,7 +335,8 @@ fn check_my_diary_names_a_tampered_entry() {
     unlock(&app);
     invoke(&app, "entry_add", json!({ "form": form("First") })).unwrap();
     invoke(&app, "entry_add", json!({ "form": form("Second") })).unwrap();
-    let good = invoke(&app, "vault_check", json!({})).unwrap();
+    let check = || json!({ "job": 11, "onProgress": format!("__CHANNEL__:{}", PROGRESS + 50) });
+    let good = invoke(&app, "vault_check", check()).unwrap();
     assert_eq!(good["ok"], true, "{good}");
     assert!(good["fingerprint"].as_str().unwrap().len() == 64);
     // Someone with the file moves entry 1's first wording into entry 2's row.
@@ -347,7 +348,7 @@ fn check_my_diary_names_a_tampered_entry() {
     )
     .unwrap();
     drop(conn);
-    let bad = invoke(&app, "vault_check", json!({})).unwrap();
+    let bad = invoke(&app, "vault_check", check()).unwrap();
     assert_eq!(bad["ok"], false, "{bad}");
     assert_eq!(bad["entry"], 2, "{bad}");
     assert!(
@@ -883,4 +884,115 @@ fn locking_during_an_attach_stops_it_and_keeps_the_draft() {
     assert_eq!(listed, json!([]), "no exhibit was kept");
     let draft = invoke(&app, "draft_load", json!({ "form": "new" })).unwrap();
     assert_eq!(draft["form"]["description"], "written while it was adding");
+}
+
+/// A handover made with the core from a diary with a file attached, at `dir/case.daybook-handover`;
+/// returns its path and the photo's SHA-256.
+fn handover_file(dir: &std::path::Path, passphrase: &str) -> (std::path::PathBuf, String) {
+    use daybook_core::incident::{Incident, Occurred};
+    use daybook_core::vault::{HandoverKey, HandoverOptions};
+    let options = CreateOptions {
+        scrypt_log_n: Some(10),
+        ..Default::default()
+    };
+    let (mut vault, _) = Vault::create(
+        &dir.join("theirs.daybook"),
+        SecretString::from("their own words here".to_string()),
+        options,
+    )
+    .unwrap();
+    vault
+        .add(Incident::new(
+            Occurred::parse("2026-11-20 08:00", None, false, "Europe/London").unwrap(),
+            "A parcel was left on the doorstep.",
+        ))
+        .unwrap();
+    let photo = dir.join("note.txt");
+    std::fs::write(&photo, "written on the card with the flowers").unwrap();
+    let exhibit = vault.attach(1, &photo, "my photo").unwrap();
+    let out = dir.join("case.daybook-handover");
+    vault
+        .write_handover(
+            &out,
+            &HandoverOptions {
+                from: None,
+                to: None,
+                redact_witnesses: false,
+                include_withdrawn: true,
+                key: HandoverKey::Passphrase(SecretString::from(passphrase.to_string())),
+                include_private_notes: false,
+                given_to: String::new(),
+            },
+            &daybook_core::progress::NoProgress,
+        )
+        .unwrap();
+    (out, exhibit.sha256)
+}
+
+#[test]
+fn a_handover_opens_checked_and_a_damaged_one_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with(
+        dir.path().join("none.daybook"),
+        tempfile::tempdir().unwrap(),
+    );
+    let (path, sha) = handover_file(dir.path(), "copper kettle seven lanterns");
+    let state = app.window.state::<AppState>();
+    let open = |token: u64, passphrase: &str| {
+        invoke(
+            &app,
+            "handover_open",
+            json!({ "token": token, "passphrase": passphrase, "job": 21,
+                    "onProgress": format!("__CHANNEL__:{}", PROGRESS + 60) }),
+        )
+    };
+    let token = state.pick(path.clone());
+    let err = open(token, "not the passphrase").unwrap_err();
+    assert_eq!(err["kind"], "wrong_passphrase", "{err}");
+    let opened = open(token, "copper kettle seven lanterns").unwrap();
+    assert_eq!(opened["passed"], true, "{opened}");
+    assert_eq!(opened["id"], token);
+    assert!(opened["files"].as_u64().unwrap() >= 4, "{opened}");
+    let contents = invoke(&app, "handover_contents", json!({ "id": token })).unwrap();
+    assert_eq!(contents["entries"][0]["entry"]["number"], 1, "{contents}");
+    assert!(contents["entries"][0]["when"]
+        .as_str()
+        .unwrap()
+        .contains("2026"));
+    assert_eq!(contents["exhibits"][0]["sha256"], sha.as_str());
+    let mark = contents["exhibits"][0]["mark"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Without a receiving key in a diary, the key cannot open it.
+    let err = invoke(
+        &app,
+        "handover_open",
+        json!({ "token": token, "passphrase": null, "job": 22,
+                "onProgress": format!("__CHANNEL__:{}", PROGRESS + 61) }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "no_vault", "{err}");
+    invoke(&app, "handover_close", json!({ "id": token })).unwrap();
+    let err = invoke(
+        &app,
+        "handover_thumbnail",
+        json!({ "id": token, "mark": mark }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "bad_request");
+
+    // One byte flipped: the check fails, names a file, and the case is not kept.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.len() * 2 / 3;
+    bytes[at] ^= 0x40;
+    let damaged = dir.path().join("damaged.daybook-handover");
+    std::fs::write(&damaged, bytes).unwrap();
+    let token = state.pick(damaged);
+    let opened = open(token, "copper kettle seven lanterns").unwrap();
+    assert_eq!(opened["passed"], false, "{opened}");
+    assert!(opened["id"].is_null(), "{opened}");
+    assert!(opened["failure"].as_str().unwrap().len() > 10, "{opened}");
+    let err = invoke(&app, "handover_contents", json!({ "id": token })).unwrap_err();
+    assert_eq!(err["kind"], "bad_request");
 }

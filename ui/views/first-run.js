@@ -58,7 +58,12 @@ export function render(root, ctx) {
       ctx.go('timeline');
     } }, T.practice));
 
-  add(root, h('h1', {}, T.title), h('p', {}, T.intro), form, practice);
+  const receive = h('section', { class: 'card', 'aria-labelledby': 'receive-title' },
+    h('h2', { id: 'receive-title' }, T.otherTitle),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'open-handover-file', onclick: () => ctx.go('handover') }, S.receive.openButton)));
+
+  add(root, h('h1', {}, T.title), h('p', {}, T.intro), form, practice, receive);
   return {};
 }
 

@@ -121,12 +121,25 @@ export async function render(root, ctx) {
   const checkMsg = message('status');
   const checkList = h('ul', { class: 'hint', id: 'check-list' });
   const checkButton = h('button', { type: 'button', id: 'check-diary' }, T.check);
+  const checkBar = h('progress', { id: 'check-diary-bar', max: 1, value: 0, 'aria-label': T.checking, hidden: true });
+  const checkCancel = h('button', { type: 'button', id: 'cancel-check-diary', hidden: true }, S.receive.cancel);
+  let checkJob = null;
+  checkCancel.addEventListener('click', () => {
+    if (checkJob === null) return;
+    checkCancel.disabled = true;
+    api.vault_check_cancel(checkJob).catch(() => {});
+  });
   checkButton.addEventListener('click', async () => {
     checkButton.disabled = true;
     setMessage(checkMsg, 'status', T.checking);
     checkList.replaceChildren();
+    checkJob = Math.floor(Math.random() * 2 ** 31);
+    checkBar.value = 0; checkBar.hidden = false;
+    checkCancel.disabled = false; checkCancel.hidden = false;
     try {
-      const r = await api.vault_check();
+      const r = await api.vault_check(checkJob, (step) => {
+        checkBar.max = Math.max(1, step.total); checkBar.value = step.done;
+      });
       if (r.ok) {
         setMessage(checkMsg, 'ok', T.checkOk);
         checkList.append(...r.checked.map((c) => h('li', {}, c)),
@@ -137,14 +150,18 @@ export async function render(root, ctx) {
         checkList.append(h('li', {}, T.checkNext));
       }
     } catch (err) {
-      setMessage(checkMsg, 'error', err.message || S.errors.generic);
+      if (err.kind === 'cancelled') setMessage(checkMsg, 'status', T.checkCancelled);
+      else setMessage(checkMsg, 'error', err.message || S.errors.generic);
     } finally {
+      checkJob = null;
+      checkBar.hidden = true; checkCancel.hidden = true;
       checkButton.disabled = false;
+      checkButton.focus();
     }
   });
   const checkCard = h('section', { class: 'card', 'aria-labelledby': 'check-title' },
     h('h2', { id: 'check-title' }, T.checkTitle), h('p', { class: 'hint' }, T.checkIntro),
-    checkMsg, checkList, h('div', { class: 'actions' }, checkButton));
+    checkBar, checkMsg, checkList, h('div', { class: 'actions' }, checkButton, checkCancel));
 
   add(root, h('h1', {}, T.title), form, keepForm, passForm, checkCard,
     info ? h('section', { class: 'card', 'aria-labelledby': 'about-title' },

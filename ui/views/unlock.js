@@ -43,7 +43,8 @@ export function render(root, ctx, params = {}) {
     form,
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'link', id: 'forgot', onclick: () => ctx.go('recover') }, T.forgot),
-      h('button', { type: 'button', class: 'link', id: 'quick-note', onclick: () => ctx.go('quick-note') }, T.quickNote)));
+      h('button', { type: 'button', class: 'link', id: 'quick-note', onclick: () => ctx.go('quick-note') }, T.quickNote),
+      h('button', { type: 'button', class: 'link', id: 'open-handover-file', onclick: () => ctx.go('handover') }, S.receive.openButton)));
   setTimeout(() => pass.control.focus(), 0);
   return {};
 }

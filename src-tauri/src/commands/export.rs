@@ -362,7 +362,7 @@ pub async fn export_preview(
         },
         include_private_notes: options.include_private_notes && kind != ExportKind::EvidencePack,
     };
-    state.with_vault(|v| Ok(v.disclosure_preview(&selection)?))
+    state.with_vault(|v| v.disclosure_preview(&selection))
 }
 
 #[cfg(test)]

@@ -7,7 +7,11 @@ use daybook_core::Vault;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::Ordering;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
+
+use super::export::Step;
+use super::handover::Throttled;
 
 use super::secret;
 use crate::error::{CmdResult, UiError};
@@ -167,15 +171,33 @@ pub struct CheckView {
 }
 
 /// Checks the whole diary: the chain, every record's authenticity, the index and the
-/// exhibit rows against the chain, every original and preview.
+/// exhibit rows against the chain, every original and preview. Reports progress on
+/// `on_progress` and stops when `vault_check_cancel(job)` is called.
 #[tauri::command]
-pub async fn vault_check(state: State<'_, AppState>) -> CmdResult<CheckView> {
-    let report = state.with_vault(|v| match v.verify() {
-        Err(e @ daybook_core::Error::Tampered { .. }) => {
-            Ok(daybook_core::vault::verify::failed(&e))
-        }
-        other => other,
-    })?;
+pub async fn vault_check<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    job: u64,
+    on_progress: Channel<Step>,
+) -> CmdResult<CheckView> {
+    let running = state.start_job(job);
+    let cancel = running.flag();
+    let worker = app.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<AppState>();
+        let progress = Throttled::new(&on_progress, &cancel);
+        state.with_vault(|v| match v.verify_with_progress(&progress) {
+            Err(e @ daybook_core::Error::Tampered { .. }) => {
+                Ok(daybook_core::vault::verify::failed(&e))
+            }
+            other => other,
+        })
+    })
+    .await
+    .map_err(|e| UiError::new("io", e.to_string()))
+    .and_then(|r| r);
+    drop(running);
+    let report = result?;
     let failure = report.failure.clone();
     Ok(CheckView {
         ok: report.ok(),
@@ -185,6 +207,13 @@ pub async fn vault_check(state: State<'_, AppState>) -> CmdResult<CheckView> {
         entry: failure.as_ref().and_then(|f| f.entry),
         exhibit: failure.and_then(|f| f.exhibit),
     })
+}
+
+/// Stops a running check of the diary.
+#[tauri::command]
+pub async fn vault_check_cancel(state: State<'_, AppState>, job: u64) -> CmdResult<()> {
+    state.cancel_job(job);
+    Ok(())
 }
 
 /// Quick exit: hide the window at once, keep the draft (sealed), lock, delete the

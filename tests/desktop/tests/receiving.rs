@@ -1,0 +1,179 @@
+//! Receiving a handover file, as a support worker does, on the first-run screen (no
+//! diary of one's own): choose it, type its passphrase, watch the check, then read
+//! it: the cover facts, the entries searched, an entry's wording and its photo, and
+//! an original saved with its SHA-256 shown and matching. A handover with one byte
+//! flipped fails the check, names the damaged file, and shows nothing else.
+
+mod harness;
+
+use daybook_core::incident::{Incident, Occurred};
+use daybook_core::progress::NoProgress;
+use daybook_core::vault::{CreateOptions, HandoverKey, HandoverOptions};
+use daybook_core::{SecretString, Vault};
+use harness::*;
+
+const HANDOVER_PASSPHRASE: &str = "copper kettle seven lanterns";
+
+fn sha256_of(path: &std::path::Path) -> Res<String> {
+    let out = std::process::Command::new("sha256sum").arg(path).output()?;
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handover_is_checked_then_read() -> Res {
+    let work = tempfile::tempdir()?;
+    let saves = work.path().join("saved");
+    std::fs::create_dir_all(&saves)?;
+
+    // Someone else's diary, made with the core: two entries, one with a photo.
+    let diary = work.path().join("theirs.daybook");
+    let options = CreateOptions {
+        scrypt_log_n: Some(10),
+        ..Default::default()
+    };
+    let (mut vault, _) = Vault::create(
+        &diary,
+        SecretString::from("their own words".to_string()),
+        options,
+    )?;
+    vault.add(Incident::new(
+        Occurred::parse("2026-10-02 18:30", None, false, "Europe/London")?,
+        "He waited by the bus shelter on Elm Road for an hour.",
+    ))?;
+    vault.add(Incident::new(
+        Occurred::parse("2026-11-20 08:00", None, false, "Europe/London")?,
+        "A parcel of dead flowers was left on the doorstep.",
+    ))?;
+    let photo = photo(work.path())?;
+    let exhibit = vault.attach(2, &photo, "I took this photo of the doorstep")?;
+    let good = work.path().join("case.daybook-handover");
+    let handover = HandoverOptions {
+        from: None,
+        to: None,
+        redact_witnesses: false,
+        include_withdrawn: true,
+        key: HandoverKey::Passphrase(SecretString::from(HANDOVER_PASSPHRASE.to_string())),
+    };
+    vault.write_handover(&good, &handover, &NoProgress)?;
+    drop(vault);
+
+    // The same file with one byte flipped, well inside the archive.
+    let damaged = work.path().join("damaged.daybook-handover");
+    let mut bytes = std::fs::read(&good)?;
+    let at = bytes.len() * 2 / 3;
+    bytes[at] ^= 0x40;
+    std::fs::write(&damaged, bytes)?;
+
+    // The dialog's answer is read from this file each time.
+    let answer = work.path().join("pick");
+    std::fs::write(&answer, good.display().to_string())?;
+    let driver = Driver::start(&[
+        ("DAYBOOK_TEST_SAVE_DIR", saves.display().to_string()),
+        ("DAYBOOK_TEST_PICK_FROM", answer.display().to_string()),
+    ])?;
+    let c = driver.session().await?;
+
+    // First-run screen: no diary here.
+    wait_heading(&c, "Welcome to Daybook").await?;
+    click(&c, "#open-handover-file").await?;
+    wait_heading(&c, "Open a handover file").await?;
+    click(&c, "#choose-handover").await?;
+    wait_js(
+        &c,
+        "!document.getElementById('handover-key-form').hidden",
+        10,
+    )
+    .await?;
+    screen(&c, "receiving-01-chosen").await?;
+
+    // A wrong passphrase is said kindly, and nothing opens.
+    type_into(&c, "input[name=handover-passphrase]", "not the passphrase").await?;
+    click(&c, "#open-handover").await?;
+    wait_js(&c, "(document.querySelector('main .message.error')?.textContent || '').includes('does not open this handover')", 30).await?;
+
+    type_into(&c, "input[name=handover-passphrase]", HANDOVER_PASSPHRASE).await?;
+    click(&c, "#open-handover").await?;
+    wait_js(&c, "!!document.getElementById('handover-summary')", 60).await?;
+    let summary = text_of(&c, "#handover-summary").await?;
+    assert!(
+        summary.starts_with("All ") && summary.contains(" files match. Fingerprint "),
+        "{summary}"
+    );
+    wait_js(
+        &c,
+        "document.querySelectorAll('#case-entries li').length === 2",
+        10,
+    )
+    .await?;
+    screen(&c, "receiving-02-opened").await?;
+
+    // Search narrows the list.
+    type_into(&c, "input[name=handover-search]", "flowers").await?;
+    wait_js(
+        &c,
+        "document.querySelectorAll('#case-entries li').length === 1",
+        10,
+    )
+    .await?;
+    assert!(text_of(&c, "#case-entries").await?.contains("dead flowers"));
+
+    // The entry, its wording, and its photo shown from memory.
+    click(&c, "#case-entries button").await?;
+    wait_js(&c, "!!document.getElementById('case-entry-title')", 10).await?;
+    assert!(text_of(&c, "#case-entry")
+        .await?
+        .contains("A parcel of dead flowers"));
+    wait_js(
+        &c,
+        "!!document.querySelector('#case-exhibits img:not([hidden])')",
+        20,
+    )
+    .await?;
+    screen(&c, "receiving-03-entry").await?;
+
+    // Save the original: its SHA-256 is shown, and the saved file has it.
+    click(&c, "#case-exhibits .save-original").await?;
+    wait_js(&c, "(document.querySelector('#case-entry .message.ok')?.textContent || '').includes('SHA-256')", 20).await?;
+    let said = text_of(&c, "#case-entry .message.ok").await?;
+    assert!(said.contains(&exhibit.sha256), "{said}");
+    let saved = saves.join(&exhibit.original_name);
+    assert_eq!(sha256_of(&saved)?, exhibit.sha256);
+    assert_eq!(sha256_of(&saved)?, sha256_of(&photo)?);
+    // Nothing else was written where the copies go.
+    assert_eq!(std::fs::read_dir(&saves)?.count(), 1);
+    screen(&c, "receiving-04-saved").await?;
+
+    // The damaged file: the failure names the file, and nothing else is shown.
+    click(&c, "#close-handover").await?;
+    std::fs::write(&answer, damaged.display().to_string())?;
+    click(&c, "#choose-handover").await?;
+    wait_js(
+        &c,
+        "!document.getElementById('handover-key-form').hidden",
+        10,
+    )
+    .await?;
+    type_into(&c, "input[name=handover-passphrase]", HANDOVER_PASSPHRASE).await?;
+    click(&c, "#open-handover").await?;
+    wait_js(&c, "!!document.getElementById('handover-failure')", 60).await?;
+    let failure = text_of(&c, "#handover-failure").await?;
+    eprintln!("damaged handover: {failure}");
+    assert!(
+        [".jpg", ".pdf", ".json", "SHA256SUMS", "evidence/"]
+            .iter()
+            .any(|name| failure.contains(name)),
+        "the failure does not name a file: {failure}"
+    );
+    let shown = c
+        .execute("return !!document.getElementById('case-entries') || !!document.getElementById('handover-summary');", vec![])
+        .await?;
+    assert_eq!(shown, serde_json::json!(false));
+    screen(&c, "receiving-05-damaged").await?;
+
+    c.close().await?;
+    Ok(())
+}
