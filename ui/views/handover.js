@@ -84,7 +84,9 @@ export function render(root, ctx) {
       const said = err.kind === 'wrong_passphrase' ? T.wrongPassphrase
         : err.kind === 'cancelled' ? T.cancelled
         : err.message || S.errors.generic;
-      setMessage(msg, err.kind === 'cancelled' ? 'status' : 'error', said);
+      // A file refused while it was being opened failed the check too.
+      if (err.kind === 'bundle' || err.kind === 'tampered') { keyForm.hidden = true; showFailure({ failure: err.message }); }
+      else setMessage(msg, err.kind === 'cancelled' ? 'status' : 'error', said);
       if (err.kind === 'wrong_passphrase') { pass.control.value = ''; pass.control.focus(); }
     } finally {
       job = null;
