@@ -25,6 +25,7 @@ fn sha256_of(path: &std::path::Path) -> Res<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handover_is_checked_then_read() -> Res {
+    skip_unless_e2e!();
     let work = tempfile::tempdir()?;
     let saves = work.path().join("saved");
     std::fs::create_dir_all(&saves)?;
