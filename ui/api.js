@@ -107,3 +107,10 @@ export const settings_pick_backup_dir = () => call('settings_pick_backup_dir');
 export const settings_forget_backup_dir = () => call('settings_forget_backup_dir');
 /** Replaces the keep-out list: `phrases` (strings) and `places` ({lat, lon, radius_m}). */
 export const keep_out_save = (phrases, places) => call('keep_out_save', { phrases, places });
+/** This diary's key for receiving handover files (age1…), or null when not made. */
+export const receiving_key_get = () => call('receiving_key_get');
+export const receiving_key_make = () => call('receiving_key_make');
+/** Asks where to save the printable key sheet (PDF); resolves to the path. */
+export const receiving_key_sheet = () => call('receiving_key_sheet');
+/** Restores a backup chosen in the shell's dialog; `replace` once the person confirmed. */
+export const vault_restore = (passphrase, code, replace) => call('vault_restore', { passphrase, code, replace });

@@ -35,6 +35,36 @@ export const S = {
     },
   },
 
+  restore: {
+    title: 'Restore from a backup',
+    titleReplace: 'Replace this diary with a backup',
+    intro: 'Moving to a new computer, or starting again after a problem? Choose a backup of your diary. It is checked before it is used.',
+    introReplace: 'This puts a backup in place of the diary you are using now. The diary you are using now is kept beside it as a dated copy, not deleted.',
+    passphrase: 'The passphrase the diary had when the backup was made',
+    passphraseHint: 'If you have changed it since, use the old one, or your recovery code.',
+    newPassphrase: 'Choose a new passphrase for the restored diary',
+    useCode: 'I have forgotten it: use my recovery code',
+    code: 'Recovery code',
+    codeHint: 'The code you wrote down when you made the diary.',
+    choose: 'Choose the backup…',
+    working: 'Checking the backup and restoring it…',
+    replace: 'Yes, replace it',
+    confirm: (what) => `There is already a diary on this computer (${what}). Restoring will put the backup in its place; the diary there now is kept beside it as a dated copy.`,
+    wrongPassphrase: 'That passphrase does not open this backup. Try the passphrase the diary had when the backup was made, or your recovery code.',
+    wrongCode: 'That recovery code does not open this backup. Please check it and try again.',
+    done: 'Your backup is restored and open.',
+  },
+
+  receiving: {
+    title: 'Receive handover files with a key',
+    intro: 'For support workers: instead of agreeing a passphrase with each person, give them this key. A handover file made with it can only be opened here. The key is kept inside your diary; it is not secret.',
+    make: 'Make my key',
+    copy: 'Copy the key',
+    copied: 'Copied.',
+    sheet: 'Save a printable key sheet (PDF)…',
+    sheetSaved: (name) => `The key sheet is saved: ${name}`,
+  },
+
   receive: {
     title: 'Open a handover file',
     openButton: 'Open a handover file',

@@ -4,6 +4,7 @@
 import * as api from '../api.js';
 import { S } from '../strings.js';
 import { add, h, field, checkbox, message, setMessage, tooShort } from '../dom.js';
+import { restoreCard } from './restore.js';
 
 /** A rough, kind strength hint: words and length matter more than symbols. */
 export function strength(text) {
@@ -63,7 +64,7 @@ export function render(root, ctx) {
     h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'open-handover-file', onclick: () => ctx.go('handover') }, S.receive.openButton)));
 
-  add(root, h('h1', {}, T.title), h('p', {}, T.intro), form, practice, receive);
+  add(root, h('h1', {}, T.title), h('p', {}, T.intro), form, restoreCard(ctx), practice, receive);
   return {};
 }
 

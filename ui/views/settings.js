@@ -3,7 +3,8 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, field, message, setMessage, tooShort } from '../dom.js';
+import { add, h, field, message, setMessage, tooShort, fileName } from '../dom.js';
+import { restoreCard } from './restore.js';
 
 export async function render(root, ctx) {
   const T = S.settings;
@@ -163,7 +164,31 @@ export async function render(root, ctx) {
     h('h2', { id: 'check-title' }, T.checkTitle), h('p', { class: 'hint' }, T.checkIntro),
     checkBar, checkMsg, checkList, h('div', { class: 'actions' }, checkButton, checkCancel));
 
-  add(root, h('h1', {}, T.title), form, keepForm, passForm, checkCard,
+  // A support worker's key for receiving handover files.
+  const R = S.receiving;
+  const keyMsg = message('ok');
+  const keyText = h('code', { id: 'receiving-key' }, '');
+  const makeKey = h('button', { type: 'button', id: 'make-receiving-key' }, R.make);
+  const copyKey = h('button', { type: 'button', id: 'copy-receiving-key', hidden: true }, R.copy);
+  const sheet = h('button', { type: 'button', id: 'receiving-key-sheet', hidden: true }, R.sheet);
+  const showKey = (k) => { keyText.textContent = k || ''; makeKey.hidden = !!k; copyKey.hidden = !k; sheet.hidden = !k; };
+  api.receiving_key_get().then(showKey).catch(() => {});
+  makeKey.addEventListener('click', async () => {
+    try { showKey(await api.receiving_key_make()); } catch (err) { setMessage(keyMsg, 'error', err.message || S.errors.generic); }
+  });
+  copyKey.addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(keyText.textContent); setMessage(keyMsg, 'ok', R.copied); }
+    catch { const r = document.createRange(); r.selectNodeContents(keyText); getSelection().removeAllRanges(); getSelection().addRange(r); }
+  });
+  sheet.addEventListener('click', async () => {
+    try { setMessage(keyMsg, 'ok', R.sheetSaved(fileName(await api.receiving_key_sheet()))); }
+    catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(keyMsg, 'error', err.message || S.errors.generic); }
+  });
+  const keyCard = h('section', { class: 'card', 'aria-labelledby': 'receiving-title', id: 'receiving-card' },
+    h('h2', { id: 'receiving-title' }, R.title), h('p', { class: 'hint' }, R.intro),
+    h('p', {}, keyText), keyMsg, h('div', { class: 'actions' }, makeKey, copyKey, sheet));
+
+  add(root, h('h1', {}, T.title), form, keepForm, passForm, checkCard, keyCard, ctx.status?.practice ? null : restoreCard(ctx, { replacing: true }),
     info ? h('section', { class: 'card', 'aria-labelledby': 'about-title' },
       h('h2', { id: 'about-title' }, T.about),
       h('p', {}, T.counts(info.entries, info.exhibits)),

@@ -116,3 +116,43 @@ pub async fn keep_out_save(
         v.settings()
     })
 }
+
+/// This diary's key for receiving handover files (support workers), if made.
+#[tauri::command]
+pub async fn receiving_key_get(state: State<'_, AppState>) -> CmdResult<Option<String>> {
+    state.with_vault(|v| Ok(v.receiving_key()?.map(|k| k.to_string())))
+}
+
+/// Makes this diary's receiving key (once; asking again gives the same key).
+#[tauri::command]
+pub async fn receiving_key_make(state: State<'_, AppState>) -> CmdResult<String> {
+    state.with_vault(|v| Ok(v.make_receiving_key()?.to_string()))
+}
+
+/// Saves the printable key sheet (a PDF with the public key and a QR code) where the
+/// person chooses; returns where.
+#[tauri::command]
+pub async fn receiving_key_sheet<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<String> {
+    let (key, name) = state.with_vault(|v| {
+        let key = v.make_receiving_key()?;
+        Ok((key, v.settings()?.keeper_name))
+    })?;
+    let pdf = daybook_core::report::key_sheet(&key, &name)?;
+    let out = dialogs::save_file(&app, "Save the key sheet", "daybook-key-sheet.pdf")?;
+    let diary = state.path();
+    daybook_core::outfile::write_private(
+        &out,
+        &diary,
+        daybook_core::outfile::Existing::Replace,
+        |p| {
+            std::fs::write(p, &pdf).map_err(|e| daybook_core::Error::File {
+                path: p.to_path_buf(),
+                message: e.to_string(),
+            })
+        },
+    )?;
+    Ok(out.display().to_string())
+}

@@ -255,3 +255,48 @@ pub async fn vault_lock(
     state.lock_now();
     Ok(status(&state))
 }
+
+/// Restores a backup (chosen with the native dialog) as this computer's diary, then
+/// opens it. With `code` (the recovery code) the backup is opened with it and
+/// `passphrase` becomes its new passphrase; without, `passphrase` is the one the
+/// diary had when the backup was made. A diary already here is replaced only when
+/// `replace` says the person confirmed it (error kind `vault_exists` otherwise,
+/// before anything is asked or changed); it is kept beside the restored one.
+#[tauri::command]
+pub async fn vault_restore<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    passphrase: String,
+    code: String,
+    replace: bool,
+) -> CmdResult<Status> {
+    let path = state.path();
+    if state.is_practice() {
+        return Err(UiError::new(
+            "not_allowed",
+            "leave the practice diary before restoring a backup",
+        ));
+    }
+    if Vault::exists(&path) && !replace {
+        return Err(daybook_core::Error::VaultExists(path).into());
+    }
+    let backup = crate::dialogs::pick_file(&app, "Choose the backup to restore")?;
+    let passphrase = secret(passphrase);
+    state.lock_now();
+    *lock(&state.vault) = None;
+    if code.trim().is_empty() {
+        Vault::restore(&backup, &path, &passphrase)?;
+    } else {
+        Vault::restore_with_recovery_code(
+            &backup,
+            &path,
+            &secret(code.trim().to_string()),
+            secret(passphrase.expose_secret().to_string()),
+        )?;
+    }
+    let mut vault = Vault::open(&path)?;
+    vault.unlock(&passphrase)?;
+    *lock(&state.vault) = Some(vault);
+    after_unlock(&state);
+    Ok(status(&state))
+}

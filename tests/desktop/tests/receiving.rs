@@ -58,6 +58,8 @@ async fn a_handover_is_checked_then_read() -> Res {
         redact_witnesses: false,
         include_withdrawn: true,
         key: HandoverKey::Passphrase(SecretString::from(HANDOVER_PASSPHRASE.to_string())),
+        include_private_notes: false,
+        given_to: String::new(),
     };
     vault.write_handover(&good, &handover, &NoProgress)?;
     drop(vault);
