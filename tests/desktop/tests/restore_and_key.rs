@@ -64,9 +64,12 @@ async fn a_backup_restored_and_a_handover_opened_with_my_key() -> Res {
     type_into(&c, "input[name=restore-passphrase]", THEIR_PASSPHRASE).await?;
     click(&c, "#restore-backup").await?;
     wait_heading(&c, "Your entries").await?;
-    assert!(text_of(&c, "main")
-        .await?
-        .contains("written on the old computer"));
+    wait_js(
+        &c,
+        "document.querySelector('main').textContent.includes('written on the old computer')",
+        20,
+    )
+    .await?;
 
     // The same fingerprint, shown in Settings.
     click(&c, "nav button:nth-child(4)").await?;
