@@ -47,7 +47,10 @@ fn main() {
         )
         .unwrap();
         vault
-            .add(Incident::new(when, format!("Entry {i}: he was outside again.")))
+            .add(Incident::new(
+                when,
+                format!("Entry {i}: he was outside again."),
+            ))
             .unwrap();
     }
     let big = dir.path().join("video.bin");

@@ -108,7 +108,9 @@ fn viewing_a_handover_writes_nothing_readable_anywhere() {
         let bytes = std::fs::read(&entry).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         if text.contains("waiting outside my work")
-            || photos.iter().any(|p| bytes.windows(64).any(|w| w == &p[100..164]))
+            || photos
+                .iter()
+                .any(|p| bytes.windows(64).any(|w| w == &p[100..164]))
         {
             leftovers.push(entry);
         }

@@ -127,26 +127,7 @@ pub fn draw(layout: &mut Layout, period: Period, buckets: &[Bucket]) {
     let bottom = top + plot_h;
 
     // Scale: gridlines at 0, half and top.
-    let small = Style::regular(7.0);
-    let fractions: &[f32] = if top_value.is_multiple_of(2) {
-        &[0.0, 0.5, 1.0]
-    } else {
-        &[0.0, 1.0]
-    };
-    for &fraction in fractions {
-        let y = bottom - plot_h * fraction;
-        let value = (top_value as f32 * fraction).round() as usize;
-        layout.rule(
-            left,
-            y,
-            width,
-            if fraction == 0.0 { 0.8 } else { 0.4 },
-            RULE,
-        );
-        let label = layout.set_line(&value.to_string(), small);
-        let x = left - 4.0 - label.width;
-        layout.draw_line(&label, x, y - label.height / 2.0, MUTED);
-    }
+    gridlines(layout, top_value, left, bottom, width, plot_h);
 
     let n = buckets.len().max(1);
     let slot = width / n as f32;
@@ -215,26 +196,7 @@ pub fn draw_bars(layout: &mut Layout, bars: &[Bar], key: &[(&str, Colour)], capt
     let top_value = scale_top(bars.iter().map(Bar::total).max().unwrap_or(0));
     let bottom = top + plot_h;
 
-    let small = Style::regular(7.0);
-    let fractions: &[f32] = if top_value.is_multiple_of(2) {
-        &[0.0, 0.5, 1.0]
-    } else {
-        &[0.0, 1.0]
-    };
-    for &fraction in fractions {
-        let y = bottom - plot_h * fraction;
-        let value = (top_value as f32 * fraction).round() as usize;
-        layout.rule(
-            left,
-            y,
-            width,
-            if fraction == 0.0 { 0.8 } else { 0.4 },
-            RULE,
-        );
-        let label = layout.set_line(&value.to_string(), small);
-        let x = left - 4.0 - label.width;
-        layout.draw_line(&label, x, y - label.height / 2.0, MUTED);
-    }
+    gridlines(layout, top_value, left, bottom, width, plot_h);
 
     let n = bars.len().max(1);
     let slot = width / n as f32;
@@ -317,5 +279,37 @@ mod tests {
         assert_eq!(scale_top(3), 3);
         assert_eq!(scale_top(7), 8);
         assert_eq!(scale_top(37), 40);
+    }
+}
+
+/// The scale of a bar chart: gridlines at 0, half and the top (or 0 and the top, for
+/// an odd top), each labelled.
+fn gridlines(
+    layout: &mut Layout,
+    top_value: usize,
+    left: f32,
+    bottom: f32,
+    width: f32,
+    plot_h: f32,
+) {
+    let small = Style::regular(7.0);
+    let fractions: &[f32] = if top_value.is_multiple_of(2) {
+        &[0.0, 0.5, 1.0]
+    } else {
+        &[0.0, 1.0]
+    };
+    for &fraction in fractions {
+        let y = bottom - plot_h * fraction;
+        let value = (top_value as f32 * fraction).round() as usize;
+        layout.rule(
+            left,
+            y,
+            width,
+            if fraction == 0.0 { 0.8 } else { 0.4 },
+            RULE,
+        );
+        let label = layout.set_line(&value.to_string(), small);
+        let x = left - 4.0 - label.width;
+        layout.draw_line(&label, x, y - label.height / 2.0, MUTED);
     }
 }

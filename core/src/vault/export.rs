@@ -370,11 +370,7 @@ impl Vault {
         self.record_custody(
             "handover",
             records.iter().map(|r| r.entry.number).collect(),
-            exhibits
-                .iter()
-                .filter(|x| x.erased_at.is_none())
-                .map(|x| (x.mark.clone(), x.sha256.clone()))
-                .collect(),
+            carried(&exhibits),
             output_sha256,
             &options.given_to,
         )?;
@@ -471,14 +467,19 @@ impl Vault {
         self.record_custody(
             "evidence_pack",
             records.iter().map(|r| r.entry.number).collect(),
-            exhibits
-                .iter()
-                .filter(|x| x.erased_at.is_none())
-                .map(|x| (x.mark.clone(), x.sha256.clone()))
-                .collect(),
+            carried(&exhibits),
             sums,
             &options.given_to,
         )?;
         Ok(summary)
     }
+}
+
+/// The exhibits whose originals an export carries, as the custody log records them.
+fn carried(exhibits: &[Exhibit]) -> Vec<(String, String)> {
+    exhibits
+        .iter()
+        .filter(|x| x.erased_at.is_none())
+        .map(|x| (x.mark.clone(), x.sha256.clone()))
+        .collect()
 }

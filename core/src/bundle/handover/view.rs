@@ -312,6 +312,13 @@ impl Case {
 
     /// An exhibit's original in memory (see [`Case::read`]).
     pub fn original(&mut self, mark: &str) -> Result<(Exhibit, Vec<u8>)> {
+        let (exhibit, path) = self.exhibit_and_path(mark)?;
+        let bytes = self.read(&path)?;
+        Ok((exhibit, bytes))
+    }
+
+    /// An exhibit by its mark, and where its original is in the handover.
+    fn exhibit_and_path(&self, mark: &str) -> Result<(Exhibit, String)> {
         let exhibit = self
             .exhibits
             .iter()
@@ -323,8 +330,7 @@ impl Case {
                 "the original of exhibit {mark} is not in this handover"
             ))
         })?;
-        let bytes = self.read(&path)?;
-        Ok((exhibit, bytes))
+        Ok((exhibit, path))
     }
 
     /// A preview picture of an exhibit (a JPEG), made in memory from its original.
@@ -340,17 +346,7 @@ impl Case {
 
     /// Saves an exhibit's original to `out` (a new file), checked; returns its SHA-256.
     pub fn save_original(&mut self, mark: &str, out: &Path) -> Result<String> {
-        let exhibit = self
-            .exhibits
-            .iter()
-            .find(|x| x.mark == mark)
-            .cloned()
-            .ok_or_else(|| Error::NoSuchExhibit(mark.to_string()))?;
-        let path = self.original_path(&exhibit).ok_or_else(|| {
-            Error::bundle(format!(
-                "the original of exhibit {mark} is not in this handover"
-            ))
-        })?;
+        let (_, path) = self.exhibit_and_path(mark)?;
         self.save(&path, out)
     }
 
