@@ -7,6 +7,7 @@ pub mod app;
 pub mod entries;
 pub mod evidence;
 pub mod export;
+pub mod messages;
 pub mod settings;
 pub mod vault;
 
