@@ -78,6 +78,17 @@ export const evidence_list = (entry = null) => call('evidence_list', { entry });
 export const evidence_thumbnail = (mark) => call('evidence_thumbnail', { mark });
 export const evidence_save_original = (mark) => call('evidence_save_original', { mark });
 
+// messages.rs
+/** Opens the native dialog for one export; resolves to the staged file. */
+export const import_pick = () => call('import_pick');
+/** The dry run of a staged export. `dayOrder` is 'day-first', 'month-first' or ''. */
+export const import_summary = (token, dayOrder = '') => call('import_summary', { token, dayOrder });
+/** `job` is chosen by the caller so it can stop the import with `import_cancel`. */
+export const import_run = (token, form, job, onProgress) =>
+  call('import_run', { token, form, job, onProgress: channel(onProgress) });
+export const import_cancel = (job) => call('import_cancel', { job });
+export const message_list = (entry) => call('message_list', { entry });
+
 // export.rs
 export const export_run = (kind, job, options, onProgress) =>
   call('export_run', { kind, job, options, onProgress: channel(onProgress) });

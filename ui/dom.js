@@ -82,6 +82,18 @@ export function formatInstant(iso) {
   return d.toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** A time from a phone's export as a day: `2024-03-12T07:12:05` (the phone's own
+ * clock, no zone) → `12/03/2024`; an instant (ending in Z) in this computer's zone. */
+export function phoneDay(when) {
+  if (!when) return '';
+  if (/Z$/.test(when)) {
+    const d = new Date(when);
+    return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString('en-GB');
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(when);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+}
+
 export function formatBytes(n) {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;

@@ -14,12 +14,13 @@ const views = {
   'entry-form': () => import('./views/entry-form.js'),
   'entry-detail': () => import('./views/entry-detail.js'),
   export: () => import('./views/export.js'),
+  import: () => import('./views/import.js'),
   settings: () => import('./views/settings.js'),
   handover: () => import('./views/handover.js'),
 };
 
 /** Views that show the diary and need it unlocked. */
-const unlockedViews = new Set(['timeline', 'entry-form', 'entry-detail', 'export', 'settings']);
+const unlockedViews = new Set(['timeline', 'entry-form', 'entry-detail', 'export', 'import', 'settings']);
 const navItems = [
   ['timeline', S.nav.timeline],
   ['entry-form', S.nav.newEntry],

@@ -2,6 +2,8 @@
 // exclamation marks, nothing that predicts what police or a court will decide).
 
 const n = (x) => x.toLocaleString('en-GB');
+/** `['Mark', 'Jo', 'Sam']` → `Mark, Jo and Sam`. */
+const and = (xs) => xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 
 export const S = {
   appName: 'Daybook',
@@ -175,6 +177,7 @@ export const S = {
     more: 'Show more entries',
     number: (n) => `No. ${n}`,
     exhibits: (n) => n === 0 ? '' : `${n} ${n === 1 ? 'exhibit' : 'exhibits'}`,
+    messages: (k) => k === 0 ? '' : `${n(k)} ${k === 1 ? 'message or call' : 'messages and calls'}`,
     withdrawn: 'Withdrawn',
     erased: 'Erased',
     lockedNote: 'Written while locked',
@@ -312,6 +315,97 @@ export const S = {
     reportedYes: (ref) => (ref ? `reported to the platform, reference ${ref}` : 'reported to the platform'),
     reportedNo: 'not reported to the platform',
     mb: { true: 'Yes', false: 'No' },
+  },
+
+  imports: {
+    title: 'Import messages',
+    open: 'Import messages',
+    intro: 'Bring in the messages and calls already on your phone: a WhatsApp chat you exported, or a backup made with the SMS Backup & Restore app. Each day they contacted you becomes an entry. The file itself is kept unchanged as an exhibit, and nothing on your phone is changed.',
+    fileTitle: 'The exported file',
+    fileHint: 'In WhatsApp, open the chat, tap the name at the top, then “Export chat” and “Attach media”. Save the file where this computer can reach it.',
+    choose: 'Choose file…',
+    chooseAnother: 'Choose another file…',
+    dropHint: 'You can also drag the file onto this window.',
+    reading: (name) => `Reading ${name}…`,
+    chosen: (name, size) => `${name} (${size})`,
+    format: { whatsapp: 'WhatsApp chat', sms: 'Text messages (SMS backup)', calls: 'Call log' },
+    found: (format, records, media) => (format === 'calls'
+      ? `${n(records)} ${records === 1 ? 'call' : 'calls'}`
+      : `${n(records)} ${records === 1 ? 'message' : 'messages'}`) +
+      (media ? `, ${n(media)} ${media === 1 ? 'photo or other file' : 'photos or other files'}` : ''),
+    unreadable: (why) => `Daybook could not read this file: ${why}.`,
+    oneFile: 'Please import one file at a time. The first file you dragged is shown here.',
+    pasted: 'Please choose the exported file with the button, or drag it from a folder.',
+    peopleTitle: 'Whose contact is this about?',
+    peopleHint: 'Tick the person you are recording. On each day they were in touch, that day’s whole conversation is kept, your replies included.',
+    personLine: (p) => [p.messages ? `${n(p.messages)} ${p.messages === 1 ? 'message' : 'messages'}` : '', p.calls ? `${n(p.calls)} ${p.calls === 1 ? 'call' : 'calls'}` : ''].filter(Boolean).join(', '),
+    span: (first, last) => first === last ? `on ${first}` : `${first} to ${last}`,
+    nobody: 'Nobody is named in this file, so there is nothing to import.',
+    tickSomeone: 'Please tick the person whose contact you are recording.',
+    orderTitle: 'How does the phone write dates?',
+    orderHint: 'Every date in this chat could be read either way (03/04/2024 could be 3 April or 4 March). Look at one message whose date you know.',
+    dayFirst: 'Day first, as in 31/12/2024 (usual in the UK)',
+    monthFirst: 'Month first, as in 12/31/2024 (usual in the US)',
+    chooseOrder: 'Please say how the phone writes dates.',
+    optionsTitle: 'Dates and time zone',
+    optionsHint: 'Leave the dates empty to import every day.',
+    from: 'From',
+    to: 'To',
+    dateHint: 'For example 01/09/2026',
+    badDate: 'Write the date like 01/09/2026.',
+    badRange: 'The “To” date is before the “From” date. Please check the dates.',
+    zone: 'Time zone the phone was set to',
+    zoneHint: 'Usually where you live. Change it only if the phone was set to another country’s time.',
+    badZone: 'Daybook does not know that time zone. Write it like Europe/London.',
+    how: 'How you got this file',
+    howHint: 'For example “exported from my phone on 14/03/2024”. You can leave this empty.',
+    run: 'Import',
+    working: 'Importing…',
+    stage: { bytes: 'Keeping a copy of the file…', entries: 'Putting the messages into entries…' },
+    progress: (done, total) => `${n(done)} of ${n(total)}`,
+    cancel: 'Cancel',
+    cancelled: 'Stopped. Nothing from this file was kept. You can import it again when you are ready.',
+    checkAbove: 'Please check the highlighted part above.',
+    resultTitle: 'Import finished',
+    done: (r) => {
+      const what = [];
+      if (r.messages || !r.calls) what.push(`${n(r.messages)} ${r.messages === 1 ? 'message' : 'messages'}`);
+      if (r.calls) what.push(`${n(r.calls)} ${r.calls === 1 ? 'call' : 'calls'}`);
+      const k = r.entries.length;
+      return `Imported ${what.join(' and ')} with ${and(r.people)} into ${n(k)} ${k === 1 ? 'entry' : 'entries'} (exhibit ${r.exhibit}).`;
+    },
+    nothingNew: (people) => `There was nothing new to import from ${and(people)}.`,
+    already: (k) => k === 1 ? '1 was already in your diary, so it was not added again.' : `${n(k)} were already in your diary, so they were not added again.`,
+    media: (k) => k === 1 ? '1 photo or other file from the chat is kept as its own exhibit.' : `${n(k)} photos or other files from the chat are kept as their own exhibits.`,
+    leftOut: (k) => k === 1 ? '1 other message stays in the original file only (someone else, a day without contact from them, or outside your dates).' : `${n(k)} other messages stay in the original file only (other people, days without contact from them, or outside your dates).`,
+    problems: 'Some parts of the file could not be read. Everything else was imported:',
+    problem: (p) => `Line ${n(p.position.line)}: ${p.reason}`,
+    moreProblems: (k) => `and ${n(k)} more.`,
+    entriesTitle: 'The new entries',
+    entry: (number) => `Entry ${number}`,
+    seeAll: 'Show my entries',
+    another: 'Import another file',
+    fromEvidence: 'Messages or calls on your phone?',
+  },
+
+  messages: {
+    title: (k) => k === 1 ? 'Message' : `Messages (${n(k)})`,
+    intro: (exhibit, zone) => `As exported from the phone${exhibit ? `, exhibit ${exhibit}` : ''}. Times are the phone’s, in ${zone}.`,
+    you: 'You',
+    unnamed: 'Not named',
+    system: 'Note from the app',
+    attached: 'Attached:',
+    showExhibit: (mark) => `Show exhibit ${mark}`,
+    missing: (what) => `Not in the export: ${what}`,
+    subject: (s) => `Subject: ${s}`,
+    withheld: 'number withheld',
+    call: {
+      incoming: 'Answered call', outgoing: 'Outgoing call', missed: 'Missed call', voicemail: 'Call to voicemail',
+      rejected: 'Rejected call', blocked: 'Blocked call', unknown: 'Call',
+    },
+    duration: (s) => s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`,
+    loading: 'Opening the messages…',
+    from: (who) => `From ${who}`,
   },
 
   export: {

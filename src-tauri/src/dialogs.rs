@@ -58,6 +58,26 @@ pub fn pick_file<R: Runtime>(app: &AppHandle<R>, title: &str) -> CmdResult<PathB
     to_path(picked.ok_or_else(cancelled)?)
 }
 
+/// Asks for one phone export to import (a WhatsApp chat, an SMS backup or a call
+/// log). The first path of `DAYBOOK_TEST_PICK` answers it in debug builds.
+pub fn pick_export<R: Runtime>(app: &AppHandle<R>, title: &str) -> CmdResult<PathBuf> {
+    if let Some(list) = test_answer("DAYBOOK_TEST_PICK") {
+        return list
+            .split(':')
+            .next()
+            .map(PathBuf::from)
+            .ok_or_else(cancelled);
+    }
+    let picked = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter("Phone exports (.zip, .txt, .xml)", &["zip", "txt", "xml"])
+        .add_filter("All files", &["*"])
+        .blocking_pick_file();
+    to_path(picked.ok_or_else(cancelled)?)
+}
+
 /// Asks where to save a file, suggesting a name.
 pub fn save_file<R: Runtime>(
     app: &AppHandle<R>,

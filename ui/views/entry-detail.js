@@ -5,6 +5,7 @@ import * as api from '../api.js';
 import { S } from '../strings.js';
 import { add, h, field, fileName, formatInstant, message, setMessage } from '../dom.js';
 import { evidencePanel, exhibitList } from './evidence.js';
+import { conversation } from './conversation.js';
 
 export async function render(root, ctx, params = {}) {
   const T = S.detail;
@@ -12,6 +13,12 @@ export async function render(root, ctx, params = {}) {
   const number = params.number;
   const [detail, history] = await Promise.all([api.entry_get(number), api.entry_history(number).catch(() => [])]);
   const { entry } = detail;
+  // Imported messages linked to the entry, shown as the conversation they were.
+  let messages = [];
+  let messagesFailed = null;
+  if (entry.messages > 0) {
+    try { messages = await api.message_list(number); } catch (err) { messagesFailed = err.message || S.errors.generic; }
+  }
   const i = entry.incident;
   const label = (list, key) => (ctx.vocab[list].find((x) => x.key === key) || { label: key }).label;
   const msg = message(params.flash ? params.flashKind || 'ok' : 'error', params.flash || '');
@@ -50,6 +57,13 @@ export async function render(root, ctx, params = {}) {
     },
   });
   const active = entry.status.status === 'active';
+  const showExhibit = (mark) => {
+    const li = exhibits.ul.querySelector(`li[data-mark="${CSS.escape(mark)}"]`);
+    if (!li) return;
+    li.setAttribute('tabindex', '-1');
+    li.scrollIntoView({ block: 'center' });
+    li.focus();
+  };
   const panel = active ? evidencePanel({ entry: number, onAttached: ({ said, failed }) => ctx.go('entry-detail', { number, focusMain: false, flash: said || undefined, flashKind: failed ? 'error' : 'ok' }) }) : null;
 
   const reason = field({ label: T.reason, name: 'reason', as: 'textarea' });
@@ -97,11 +111,15 @@ export async function render(root, ctx, params = {}) {
       h('button', { type: 'button', class: 'primary', id: 'edit-entry', onclick: () => ctx.go('entry-form', { number }) }, T.edit),
       h('button', { type: 'button', id: 'withdraw', onclick: () => { withdrawBox.hidden = false; reason.control.focus(); } }, T.withdraw)) : null,
     withdrawBox,
+    messages.length ? conversation(messages, { onShowExhibit: showExhibit }) : null,
+    messagesFailed ? h('p', { class: 'message error', role: 'alert' }, messagesFailed) : null,
     h('section', { class: 'card', 'aria-labelledby': 'exhibits-title' },
       h('h2', { id: 'exhibits-title' }, T.exhibits),
       detail.exhibits.length ? exhibits.ul : h('p', { class: 'muted' }, T.noExhibits),
       panel ? h('h3', {}, T.addEvidence) : null,
-      panel ? panel.wrap : null),
+      panel ? panel.wrap : null,
+      panel ? h('p', { class: 'hint import-link' }, S.imports.fromEvidence, ' ',
+        h('button', { type: 'button', class: 'link', id: 'import-from-evidence', onclick: () => ctx.go('import') }, S.imports.open)) : null),
     history.length === 0 ? null : h('section', { class: 'card', 'aria-labelledby': 'history-title' },
       h('h2', { id: 'history-title' }, T.history),
       h('ol', { class: 'revisions', id: 'revisions' }, history.map((r) =>

@@ -36,7 +36,9 @@ export async function render(root, ctx) {
 
   add(root, 
     h('div', { class: 'page-head' }, h('h1', {}, T.title),
-      h('button', { type: 'button', class: 'primary', id: 'new-entry', onclick: () => ctx.go('entry-form') }, S.nav.newEntry)),
+      h('div', { class: 'head-actions' },
+        h('button', { type: 'button', id: 'import-messages', onclick: () => ctx.go('import') }, S.imports.open),
+        h('button', { type: 'button', class: 'primary', id: 'new-entry', onclick: () => ctx.go('entry-form') }, S.nav.newEntry))),
     held,
     h('div', { class: 'filters', role: 'search' }, search.wrap, from.wrap, to.wrap, behaviour.wrap),
     count, msg, list, h('div', { class: 'actions' }, more));
@@ -96,7 +98,9 @@ export async function render(root, ctx) {
           h('span', { class: 'when' }, r.when),
           r.location ? h('span', { class: 'where' }, r.location) : null),
         snippet ? h('span', { class: 'snippet' }, snippet) : null,
-        h('span', { class: 'meta' }, badges, r.exhibits ? h('span', { class: 'exhibit-count' }, ' ', T.exhibits(r.exhibits)) : null)));
+        h('span', { class: 'meta' }, badges,
+          r.exhibits ? h('span', { class: 'exhibit-count' }, ' ', T.exhibits(r.exhibits)) : null,
+          r.messages ? [r.exhibits ? ' · ' : ' ', h('span', { class: 'message-count' }, T.messages(r.messages))] : null)));
   }
 
   function drawMore() {

@@ -252,36 +252,6 @@ pub fn draw_bars(layout: &mut Layout, bars: &[Bar], key: &[(&str, Colour)], capt
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn weekly_buckets_keep_empty_weeks() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
-        let (period, b) = buckets(&[d("2026-01-05"), d("2026-01-06"), d("2026-01-20")]);
-        assert_eq!(period, Period::Week);
-        assert_eq!(b.iter().map(|b| b.count).collect::<Vec<_>>(), vec![2, 0, 1]);
-    }
-
-    #[test]
-    fn long_spans_count_months() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
-        let (period, b) = buckets(&[d("2025-01-31"), d("2026-01-01")]);
-        assert_eq!(period, Period::Month);
-        assert_eq!(b.len(), 13);
-        assert_eq!(b[0].count + b[12].count, 2);
-    }
-
-    #[test]
-    fn scale_tops_are_round() {
-        assert_eq!(scale_top(0), 1);
-        assert_eq!(scale_top(3), 3);
-        assert_eq!(scale_top(7), 8);
-        assert_eq!(scale_top(37), 40);
-    }
-}
-
 /// The scale of a bar chart: gridlines at 0, half and the top (or 0 and the top, for
 /// an odd top), each labelled.
 fn gridlines(
@@ -311,5 +281,35 @@ fn gridlines(
         let label = layout.set_line(&value.to_string(), small);
         let x = left - 4.0 - label.width;
         layout.draw_line(&label, x, y - label.height / 2.0, MUTED);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekly_buckets_keep_empty_weeks() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let (period, b) = buckets(&[d("2026-01-05"), d("2026-01-06"), d("2026-01-20")]);
+        assert_eq!(period, Period::Week);
+        assert_eq!(b.iter().map(|b| b.count).collect::<Vec<_>>(), vec![2, 0, 1]);
+    }
+
+    #[test]
+    fn long_spans_count_months() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let (period, b) = buckets(&[d("2025-01-31"), d("2026-01-01")]);
+        assert_eq!(period, Period::Month);
+        assert_eq!(b.len(), 13);
+        assert_eq!(b[0].count + b[12].count, 2);
+    }
+
+    #[test]
+    fn scale_tops_are_round() {
+        assert_eq!(scale_top(0), 1);
+        assert_eq!(scale_top(3), 3);
+        assert_eq!(scale_top(7), 8);
+        assert_eq!(scale_top(37), 40);
     }
 }

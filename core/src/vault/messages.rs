@@ -230,6 +230,9 @@ impl Vault {
             // 1. An entry for each day.
             let mut entry_of_day: BTreeMap<NaiveDate, (u64, String)> = BTreeMap::new();
             for (day, members) in &days {
+                if progress.cancelled() {
+                    return Err(Error::Cancelled);
+                }
                 let records: Vec<&Message> = members.iter().map(|&i| &chosen[i].message).collect();
                 let incident = day_incident(&records, &who, format, &zone_name)?;
                 let entry_id = record::new_id();
@@ -330,6 +333,10 @@ impl Vault {
             // 4. The messages, sealed a page at a time, named in the chain.
             let mut entries = Vec::new();
             for (day, members) in &days {
+                // Cancelled at any point, the transaction rolls back: nothing kept.
+                if progress.cancelled() {
+                    return Err(Error::Cancelled);
+                }
                 let (number, entry_id) = entry_of_day.get(day).cloned().ok_or(Error::Cancelled)?;
                 let mut kept: Vec<Message> = Vec::with_capacity(members.len());
                 for &i in members {

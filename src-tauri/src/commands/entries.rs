@@ -27,6 +27,8 @@ pub struct Row {
     location: String,
     behaviours: Vec<&'static str>,
     exhibits: usize,
+    /// Imported messages and calls linked to it.
+    messages: u64,
     /// What the list shows under the heading: the first line of the description.
     text: String,
     /// What a search looks in, lower case (`select::search_text`: the same as the
@@ -52,6 +54,7 @@ fn row(entry: &Entry) -> Row {
                 location: i.location.clone(),
                 behaviours: i.behaviours.iter().map(|b| b.key()).collect(),
                 exhibits: entry.exhibits.len(),
+                messages: entry.messages,
                 text: i.description.clone(),
                 search: select::search_text(entry),
                 written_while_locked: entry.written_while_locked,
@@ -69,6 +72,7 @@ fn row(entry: &Entry) -> Row {
             location: String::new(),
             behaviours: Vec::new(),
             exhibits: 0,
+            messages: 0,
             text: String::new(),
             search: select::search_text(entry),
             written_while_locked: entry.written_while_locked,

@@ -8,6 +8,7 @@ pub mod entries;
 pub mod evidence;
 pub mod export;
 pub mod handover;
+pub mod messages;
 pub mod settings;
 pub mod vault;
 
