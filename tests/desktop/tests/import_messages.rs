@@ -87,9 +87,12 @@ async fn import_a_whatsapp_chat_cancel_then_import_and_read_it() -> Res {
     skip_unless_e2e!();
     let work = tempfile::tempdir()?;
     let export = whatsapp_export(work.path())?;
+    let saves = work.path().join("saved");
+    std::fs::create_dir_all(&saves)?;
     let driver = Driver::start(&[
         ("DAYBOOK_TEST_PICK", export.display().to_string()),
         ("DAYBOOK_TEST_IMPORT_STEP_MS", "2000".to_string()),
+        ("DAYBOOK_TEST_SAVE_DIR", saves.display().to_string()),
     ])?;
     let diary = make_diary(&driver, PASSPHRASE, vec![])?;
     let c = driver.session().await?;
@@ -337,6 +340,37 @@ async fn import_a_whatsapp_chat_cancel_then_import_and_read_it() -> Res {
         "5 were already in your diary, so they were not added again."
     );
     screen(&c, "79-import-again").await?;
+
+    // The report shows the pattern: its Contact part counts the messages, and the
+    // entries quote them.
+    click(&c, "nav button:nth-child(3)").await?;
+    wait_heading(&c, "Export").await?;
+    make_export(&c, "report").await?;
+    wait_js(
+        &c,
+        "document.querySelector('#export-report .message.ok')?.textContent.startsWith('Saved to')",
+        120,
+    )
+    .await?;
+    let pdf = std::fs::read_dir(&saves)?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .ok_or("no report was saved")?;
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Contact"), "{text}");
+    assert!(text.contains("Mark"), "{text}");
+    // The pages as pictures, to look at (the chart is drawn, not text).
+    let pages = output_dir().join("80-report-contact");
+    let _ = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "2", "-l", "3"])
+        .arg(&pdf)
+        .arg(&pages)
+        .status();
     lock(&c).await?;
     c.close().await.ok();
 
