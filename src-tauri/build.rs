@@ -55,6 +55,7 @@ const COMMANDS: &[&str] = &[
     "receiving_key_sheet",
     "vault_restore",
     "handover_pick",
+    "handover_launch_file",
     "handover_open",
     "handover_cancel",
     "handover_contents",

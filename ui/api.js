@@ -98,6 +98,8 @@ export const export_preview = (kind, options) => call('export_preview', { kind, 
 
 // handover.rs (receiving a handover file)
 export const handover_pick = () => call('handover_pick');
+/** The handover file Daybook was started with (a double click), picked once; or null. */
+export const handover_launch_file = () => call('handover_launch_file');
 /** `passphrase` null opens it with this diary's receiving key. */
 export const handover_open = (token, passphrase, job, onProgress) =>
   call('handover_open', { token, passphrase, job, onProgress: channel(onProgress) });

@@ -204,7 +204,10 @@ async function start() {
   await api.app_subscribe(onShellEvent);
   ctx.vocab = await api.app_vocabulary();
   ctx.status = await api.vault_status();
-  await go(ctx.status.unlocked ? 'timeline' : ctx.status.exists ? 'unlock' : 'first-run', { focusMain: false });
+  // Started with a handover file (a double click in the file manager): open it.
+  const launched = await api.handover_launch_file().catch(() => null);
+  if (launched) await go('handover', { focusMain: false, picked: launched });
+  else await go(ctx.status.unlocked ? 'timeline' : ctx.status.exists ? 'unlock' : 'first-run', { focusMain: false });
   document.documentElement.dataset.readyAt = String(Date.now());
   document.documentElement.dataset.ready = 'true';
 }

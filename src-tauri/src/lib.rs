@@ -85,6 +85,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::settings::receiving_key_sheet,
             commands::vault::vault_restore,
             commands::handover::handover_pick,
+            commands::handover::handover_launch_file,
             commands::handover::handover_open,
             commands::handover::handover_cancel,
             commands::handover::handover_contents,
@@ -172,8 +173,16 @@ pub fn run() {
     prefer_software_drawing();
     practice::install_panic_hook();
     practice::sweep_leftovers();
-    let app = configure(tauri::Builder::default(), AppState::new(vault_path()))
-        .build(tauri::generate_context!());
+    let state = AppState::new(vault_path());
+    // `daybook-app FILE`: a handover file to open (a file manager's double click).
+    if let Some(file) = std::env::args_os()
+        .nth(1)
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_file())
+    {
+        *state::lock(&state.launch_file) = Some(file);
+    }
+    let app = configure(tauri::Builder::default(), state).build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|handle, event| {
             if let RunEvent::Exit = event {

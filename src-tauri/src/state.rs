@@ -95,6 +95,9 @@ pub struct AppState {
     /// Handover files open for viewing, by id. Nothing of them is on disk; closing
     /// or locking forgets them.
     pub cases: Mutex<HashMap<u64, Arc<Mutex<Case>>>>,
+    /// A handover file the app was started with (`daybook-app FILE`, as a file manager
+    /// does on a double click), picked once for the UI to open.
+    pub launch_file: Mutex<Option<PathBuf>>,
 }
 
 /// Auto-lock time until the settings say otherwise.
@@ -120,6 +123,7 @@ impl AppState {
             }),
             picked: Mutex::new(HashMap::new()),
             cases: Mutex::new(HashMap::new()),
+            launch_file: Mutex::new(None),
         }
     }
 

@@ -8,7 +8,7 @@ import * as api from '../api.js';
 import { S } from '../strings.js';
 import { add, h, clear, field, fileName, formatBytes, formatInstant, message, setMessage } from '../dom.js';
 
-export function render(root, ctx) {
+export function render(root, ctx, params = {}) {
   const T = S.receive;
   let picked = null;   // { token, name }
   let openId = null;   // the open case's id
@@ -236,6 +236,13 @@ export function render(root, ctx) {
   add(root, h('h1', {}, T.title), start, keyForm, progressBox, msg, result,
     ctx.status.unlocked ? null : h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'link', id: 'handover-back', onclick: () => ctx.go(ctx.status.exists ? 'unlock' : 'first-run') }, T.back)));
+  // Started with a handover file: it is already chosen; ask for its passphrase.
+  if (params.picked) {
+    picked = params.picked;
+    chosen.textContent = T.chosen(fileName(picked.name));
+    keyForm.hidden = false;
+    pass.control.focus();
+  }
   return { dispose: () => { if (job !== null) api.handover_cancel(job).catch(() => {}); forget(); } };
 }
 

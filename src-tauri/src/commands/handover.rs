@@ -137,6 +137,22 @@ pub async fn handover_pick<R: Runtime>(
     })
 }
 
+/// The handover file the app was started with, picked (once), or `None`.
+#[tauri::command]
+pub async fn handover_launch_file(state: State<'_, AppState>) -> CmdResult<Option<Picked>> {
+    let file = crate::state::lock(&state.launch_file).take();
+    Ok(file.map(|path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Picked {
+            token: state.pick(path),
+            name,
+        }
+    }))
+}
+
 /// Opens the chosen file with `passphrase`, or with this diary's receiving key when
 /// there is none, then checks every byte. `job` is chosen by the UI for
 /// `handover_cancel`.

@@ -182,3 +182,49 @@ async fn a_handover_is_checked_then_read() -> Res {
     c.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn started_with_a_handover_file_it_asks_for_its_passphrase() -> Res {
+    skip_unless_e2e!();
+    let work = tempfile::tempdir()?;
+    let (mut vault, _) = Vault::create(
+        &work.path().join("theirs.daybook"),
+        SecretString::from("their own words".to_string()),
+        CreateOptions {
+            scrypt_log_n: Some(10),
+            ..Default::default()
+        },
+    )?;
+    vault.add(Incident::new(
+        Occurred::parse("2026-10-02 18:30", None, false, "Europe/London")?,
+        "He waited by the bus shelter for an hour.",
+    ))?;
+    let file = work.path().join("case.daybook-handover");
+    vault.write_handover(
+        &file,
+        &HandoverOptions {
+            from: None,
+            to: None,
+            redact_witnesses: false,
+            include_withdrawn: true,
+            key: HandoverKey::Passphrase(SecretString::from(HANDOVER_PASSPHRASE.to_string())),
+            include_private_notes: false,
+            given_to: String::new(),
+        },
+        &NoProgress,
+    )?;
+    drop(vault);
+    let driver = Driver::start(&[])?;
+    let c = driver
+        .session_with_args(&[file.display().to_string()])
+        .await?;
+    wait_heading(&c, "Open a handover file").await?;
+    assert!(text_of(&c, "#handover-name")
+        .await?
+        .contains("case.daybook-handover"));
+    type_into(&c, "input[name=handover-passphrase]", HANDOVER_PASSPHRASE).await?;
+    click(&c, "#open-handover").await?;
+    wait_js(&c, "!!document.getElementById('handover-summary')", 60).await?;
+    assert!(text_of(&c, "#case-entries").await?.contains("bus shelter"));
+    Ok(())
+}

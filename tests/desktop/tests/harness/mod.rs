@@ -140,13 +140,22 @@ impl Driver {
 
     /// Starts the app in a new WebDriver session and waits for its first screen.
     pub async fn session(&self) -> Res<Client> {
+        self.session_with_args(&[]).await
+    }
+
+    /// [`Driver::session`], starting the app with command-line arguments (as a file
+    /// manager does when a file is opened with it).
+    pub async fn session_with_args(&self, args: &[String]) -> Res<Client> {
         let app = app_binary();
         if !app.exists() {
             return Err(format!("{} is missing; run `make desktop-build`", app.display()).into());
         }
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
-        caps.insert("tauri:options".into(), json!({ "application": app }));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": app, "args": args }),
+        );
         let client = ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
