@@ -629,6 +629,16 @@ fn settings(cli: &Cli, cmd: &SettingsCommand) -> Result<()> {
                 );
                 outln!("Backups kept:      {}", s.backups_to_keep);
                 outln!("Zone:              {}", s.display_zone());
+                outln!(
+                    "Kept out:          {} phrase(s), {} place(s) (daybook keep-out list)",
+                    s.keep_out.len(),
+                    s.keep_out_places.len()
+                );
+                outln!(
+                    "Pack batches:      {} files, {} bytes at most",
+                    s.pack_batch_files,
+                    s.pack_batch_bytes
+                );
             }
         }
         SettingsCommand::Set {
@@ -639,8 +649,16 @@ fn settings(cli: &Cli, cmd: &SettingsCommand) -> Result<()> {
             backup_dir,
             backups_to_keep,
             zone,
+            pack_batch_files,
+            pack_batch_bytes,
         } => {
             let mut s = vault.settings()?;
+            if let Some(v) = pack_batch_files {
+                s.pack_batch_files = *v;
+            }
+            if let Some(v) = pack_batch_bytes {
+                s.pack_batch_bytes = *v;
+            }
             if let Some(v) = initials {
                 s.initials = v.clone();
             }

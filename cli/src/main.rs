@@ -454,6 +454,12 @@ pub enum SettingsCommand {
         /// Time zone for reports
         #[arg(long)]
         zone: Option<String>,
+        /// Batched evidence packs: most files in a folder
+        #[arg(long, value_name = "N")]
+        pack_batch_files: Option<u32>,
+        /// Batched evidence packs: largest file in a folder, in bytes
+        #[arg(long, value_name = "BYTES")]
+        pack_batch_bytes: Option<u64>,
     },
 }
 

@@ -328,3 +328,50 @@ fn a_statement_with_no_entries_is_refused_and_writes_nothing() {
     assert!(!out.exists());
     assert!(vault.custody().unwrap().is_empty());
 }
+
+#[test]
+fn a_custody_record_altered_in_the_file_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = diary(dir.path());
+    vault
+        .write_report(
+            &dir.path().join("report.pdf"),
+            &report::Options {
+                given_to: "DC 77 Patel".into(),
+                ..Default::default()
+            },
+            &NoProgress,
+        )
+        .unwrap();
+    assert_eq!(vault.custody().unwrap()[0].given_to, "DC 77 Patel");
+    let path = dir.path().join("diary.daybook");
+    drop(vault);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (seq, mut payload): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT seq, payload FROM events WHERE entry_number IS NULL ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let at = payload.len() / 2;
+    payload[at] ^= 0x04;
+    conn.execute(
+        "UPDATE events SET payload = ?1 WHERE seq = ?2",
+        rusqlite::params![payload, seq],
+    )
+    .unwrap();
+    drop(conn);
+    let mut vault = Vault::open(&path).unwrap();
+    vault
+        .unlock(&SecretString::from("a long enough passphrase".to_string()))
+        .unwrap();
+    let report = vault.verify().unwrap();
+    let failure = report.failure.expect("the altered custody record is found");
+    assert!(
+        failure.message.contains(&format!("change {seq}")),
+        "{}",
+        failure.message
+    );
+    assert!(vault.custody().is_err());
+}

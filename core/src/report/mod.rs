@@ -52,6 +52,8 @@ pub struct Document {
     pub erased: Vec<Tombstone>,
     /// Imported messages and calls (the report keeps those of its entries).
     pub messages: Vec<Message>,
+    /// Every export recorded in the custody log before this report.
+    pub custody: Vec<crate::vault::Custody>,
 }
 
 /// An entry with its earlier wordings (oldest first).
@@ -371,6 +373,7 @@ mod tests {
             exhibits: Vec::new(),
             erased: Vec::new(),
             messages: Vec::new(),
+            custody: Vec::new(),
         };
         for number in 1..=entries {
             let at = start + chrono::Duration::days(number as i64);

@@ -179,6 +179,7 @@ impl Vault {
                 exhibits,
                 erased,
                 messages,
+                custody: self.custody()?,
             },
             tally,
         ))

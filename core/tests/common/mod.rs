@@ -348,6 +348,7 @@ pub fn diary(n: u64, photos: u64, thumb_px: u32) -> (Document, HashMap<String, V
         exhibits,
         erased,
         messages: Vec::new(),
+        custody: Vec::new(),
     };
     (doc, thumbs)
 }

@@ -52,6 +52,44 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>) {
         }
     }
 
+    subheading(l, "Where each exhibit has gone");
+    let listed: Vec<(String, String)> = sel
+        .exhibits
+        .iter()
+        .map(|x| {
+            let gone: Vec<String> = sel
+                .doc
+                .custody
+                .iter()
+                .filter(|c| c.exhibits.iter().any(|(mark, _)| mark == &x.mark))
+                .map(|c| {
+                    let to = if c.given_to.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", given to {}", c.given_to)
+                    };
+                    format!(
+                        "{} {}{to}",
+                        c.kind.replace('_', " "),
+                        format::instant(c.at, sel.tz)
+                    )
+                })
+                .collect();
+            (x.mark.clone(), gone.join("; "))
+        })
+        .filter(|(_, gone)| !gone.is_empty())
+        .collect();
+    if listed.is_empty() {
+        para(l, "No exhibit in this report had left the diary before it was made.");
+    } else {
+        note(l, "The diary records in its hash chain each time an original left it (a handover file, an evidence pack or a copy saved), with the SHA-256 of what was given.");
+        let columns = [("Exhibit", 60.0), ("Left the diary", CONTENT_W - 60.0)];
+        table_header(l, &columns);
+        for (mark, gone) in listed {
+            table_row(l, &columns, vec![bold_cell(mark), cell(gone)], None, INK, None);
+        }
+    }
+
     subheading(l, "Erased entries");
     if sel.erased.is_empty() {
         para(l, "No entry in the period of this report was erased.");

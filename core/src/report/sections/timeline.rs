@@ -19,7 +19,7 @@ const TIMELINE_COLUMNS: [(&str, f32); 7] = [
 
 pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>, progress: &dyn Progress) -> Result<()> {
     section(l, sel, TIMELINE, SECTION_TITLES[1].1, Vec::new());
-    note(l, "One row per entry, in the order the incidents happened; \"(approximate)\" marks a time the person was not sure of. Descriptions are shortened here; select a row to go to the entry in full.");
+    note(l, "One row per entry, in the order the incidents happened; \"(approximate)\" marks a time the person was not sure of, and \"written\" says how soon after it the entry was first recorded. Descriptions are shortened here; select a row to go to the entry in full.");
     table_header(l, &TIMELINE_COLUMNS);
     for e in &sel.entries {
         if progress.cancelled() {
@@ -45,8 +45,19 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>, progress: &dyn Progress)
             &TIMELINE_COLUMNS,
             vec![
                 bold_cell(number),
-                cell(format::occurred_short(&i.occurred, sel.tz)),
-                cell(text::shorten(&i.location, 90)),
+                cell(format!(
+                    "{}\nwritten {}",
+                    format::occurred_short(&i.occurred, sel.tz),
+                    crate::report::statement::freshness(i.occurred.start, e.entry.recorded_at)
+                )),
+                cell(text::shorten(
+                    &[i.location.as_str(), i.online.account.as_str(), i.online.url.as_str()]
+                        .into_iter()
+                        .filter(|t| !t.trim().is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    120,
+                )),
                 cell(behaviour_labels(i)),
                 cell(text::shorten(&i.description, 170)),
                 cell(marks),
