@@ -457,6 +457,9 @@ export const S = {
 
   settings: {
     title: 'Settings',
+    batchFiles: 'Evidence packs in folders: files in each folder',
+    batchHint: 'For police upload portals. Axon’s links take 25 files at a time and 2,000 MB a file (2 GB).',
+    batchMb: 'Largest file in a folder, in MB',
     keepOutTitle: 'Kept out of everything you export',
     keepOutIntro: 'Words and places that must never leave your diary, such as a new address, a postcode, a child’s name or school, or a workplace. Every report, statement, handover file and evidence pack shows them as [kept out]. Your diary itself keeps everything.',
     keepOutPhrases: 'Words and phrases, one on each line',

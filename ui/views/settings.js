@@ -17,6 +17,8 @@ export async function render(root, ctx) {
   const autoLock = field({ label: T.autoLock, hint: T.autoLockHint, name: 'auto-lock', type: 'number', value: String(s.auto_lock_minutes), attrs: { min: 1, max: 1440 } });
   const backupDir = field({ label: T.backupDir, hint: T.backupHint, name: 'backup-dir', value: s.backup_dir || '', attrs: { readonly: true, placeholder: T.noBackup } });
   const keep = field({ label: T.backupsToKeep, name: 'keep', type: 'number', value: String(s.backups_to_keep), attrs: { min: 1, max: 100 } });
+  const batchFiles = field({ label: T.batchFiles, hint: T.batchHint, name: 'pack-batch-files', type: 'number', value: String(s.pack_batch_files), attrs: { min: 1, max: 10000 } });
+  const batchMb = field({ label: T.batchMb, name: 'pack-batch-mb', type: 'number', value: String(Math.round(s.pack_batch_bytes / 1e6)), attrs: { min: 1 } });
   const key = field({ label: T.quickExitKey, name: 'quick-exit-key', as: 'select', value: s.quick_exit_key,
     options: Object.entries(T.keys) });
 
@@ -41,7 +43,7 @@ export async function render(root, ctx) {
           setMessage(msg, 'ok', T.backupForgotten);
         } catch (err) { setMessage(msg, 'error', err.message || S.errors.generic); }
       } }, T.forgetFolder)),
-    keep.wrap, key.wrap, msg,
+    keep.wrap, key.wrap, batchFiles.wrap, batchMb.wrap, msg,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, T.save)));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -54,6 +56,8 @@ export async function render(root, ctx) {
         backups_to_keep: Number(keep.control.value),
         quick_exit_key: key.control.value,
         zone: s.zone,
+        pack_batch_files: Number(batchFiles.control.value),
+        pack_batch_bytes: Math.round(Number(batchMb.control.value) * 1e6),
       });
       ctx.settings = saved;
       ctx.setQuickExitKey?.(saved.quick_exit_key);

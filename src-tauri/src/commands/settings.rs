@@ -30,6 +30,11 @@ pub struct SettingsForm {
     pub quick_exit_key: String,
     #[serde(default)]
     pub zone: Option<String>,
+    /// Batched evidence packs: most files in a folder, and largest file (bytes).
+    #[serde(default)]
+    pub pack_batch_files: Option<u32>,
+    #[serde(default)]
+    pub pack_batch_bytes: Option<u64>,
 }
 
 #[tauri::command]
@@ -58,6 +63,12 @@ pub async fn settings_save(
         s.quick_exit_key = settings.quick_exit_key;
         if let Some(zone) = settings.zone {
             s.zone = zone;
+        }
+        if let Some(n) = settings.pack_batch_files {
+            s.pack_batch_files = n;
+        }
+        if let Some(bytes) = settings.pack_batch_bytes {
+            s.pack_batch_bytes = bytes;
         }
         v.save_settings(&s)?;
         v.settings()
