@@ -180,13 +180,20 @@ fn a_batched_pack_obeys_the_portal_limits() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n != "captions.csv" && n != "index.pdf")
             .collect();
-        assert!(!originals.is_empty() && originals.len() <= 2, "{originals:?}");
+        assert!(
+            !originals.is_empty() && originals.len() <= 2,
+            "{originals:?}"
+        );
         for name in &originals {
             assert!(fs::metadata(folder.join(name)).unwrap().len() <= limit.bytes);
         }
         // Each caption's SHA-256 is the file's, as sha256sum reads it.
         let captions = fs::read_to_string(folder.join("captions.csv")).unwrap();
-        let (ok, sums) = run(&folder, "sha256sum", &originals.iter().map(String::as_str).collect::<Vec<_>>());
+        let (ok, sums) = run(
+            &folder,
+            "sha256sum",
+            &originals.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         assert!(ok, "{sums}");
         for line in sums.lines() {
             let sha = line.split_whitespace().next().unwrap();
