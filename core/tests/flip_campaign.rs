@@ -275,6 +275,8 @@ struct Tally {
     classes: BTreeMap<Class, u32>,
     worst: Duration,
     silent: Vec<String>,
+    /// Passed verify but refused when read: not silent, but what verify missed.
+    missed_by_verify: Vec<String>,
 }
 
 fn classify(target: Target, path: &Path, identity: &str, baseline: &str) -> (Class, String) {
@@ -337,6 +339,12 @@ fn campaign(name: &str, flips: &[(Target, usize)]) -> (u64, BTreeMap<Target, Tal
                     detail.chars().take(400).collect::<String>()
                 ));
             }
+            if class == Class::RefusedReading {
+                tally.missed_by_verify.push(format!(
+                    "{target:?} offset {offset} ^= {mask:#04x}: {}",
+                    detail.chars().take(200).collect::<String>()
+                ));
+            }
             std::fs::remove_dir_all(&case_dir).unwrap();
         }
     }
@@ -368,6 +376,11 @@ fn table(tallies: &BTreeMap<Target, Tally>, files: &Files) -> String {
             write!(s, " {} |", t.classes.get(&c).copied().unwrap_or(0)).unwrap();
         }
         writeln!(s, " {} |", t.worst.as_millis()).unwrap();
+    }
+    for t in tallies.values() {
+        for m in &t.missed_by_verify {
+            writeln!(s, "\nPassed verify, refused on reading: {m}").unwrap();
+        }
     }
     s
 }
