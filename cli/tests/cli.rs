@@ -508,7 +508,7 @@ fn a_wrong_passphrase_exits_3_and_changes_nothing() {
     d.add(&["--occurred", "2026-11-01 20:15", "--what", "one"]);
     d.run_locked(&["add", "--occurred", "2026-11-02 20:15", "--what", "waiting"])
         .expect(0);
-    let before = d.settled_bytes();
+    let before = d.rows_but_failures();
     let wrong = d.file("wrong.txt", "correct horse battery stapler\n");
     let new_pass = d.file("new.txt", "a perfectly good new passphrase\n");
     let new_pass = new_pass.to_str().unwrap();
@@ -533,11 +533,78 @@ fn a_wrong_passphrase_exits_3_and_changes_nothing() {
         assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
     }
     assert_eq!(
-        d.settled_bytes(),
+        d.rows_but_failures(),
         before,
-        "a wrong passphrase changed the file"
+        "a wrong passphrase changed the file (besides the count of failures)"
     );
+    // Counted: each but `verify`, which opens the diary read-only and writes nothing.
+    assert_eq!(d.stored_failures(), 8);
     assert_eq!(d.numbers(&[]), [1, 2]);
+    assert_eq!(
+        d.stored_failures(),
+        0,
+        "the right passphrase resets the count"
+    );
+}
+
+/// The growing wait after wrong passphrases holds across processes (each `daybook`
+/// run is a new one): the count is kept in the diary. With a first wait of 100 ms
+/// (the debug-build hook), the fourth wrong passphrase, in a fourth process, waits
+/// 800 ms; after the right one the next wrong one waits 100 ms again.
+#[test]
+fn the_wait_after_wrong_passphrases_survives_a_restart() {
+    let d = Diary::new();
+    let wrong = d.file("wrong.txt", "correct horse battery stapler\n");
+    let timed = |pass: &Path| {
+        let started = std::time::Instant::now();
+        let run = Run::from_output(
+            command(&d.path)
+                .env("DAYBOOK_TEST_FAILURE_DELAY_MS", "100")
+                .arg("--passphrase-file")
+                .arg(pass)
+                .args(["info"])
+                .output()
+                .unwrap(),
+        );
+        (run.code, started.elapsed())
+    };
+    for expected in 1..=3 {
+        assert_eq!(timed(&wrong).0, 3);
+        assert_eq!(d.stored_failures(), expected);
+    }
+    let (code, fourth) = timed(&wrong);
+    assert_eq!(code, 3);
+    assert!(
+        fourth >= Duration::from_millis(800),
+        "the fourth failure, in a new process, waited only {fourth:?}"
+    );
+    // A new process killed during its wait gains nothing: the failure was counted
+    // before the wait.
+    let mut child = command(&d.path)
+        .env("DAYBOOK_TEST_FAILURE_DELAY_MS", "100")
+        .arg("--passphrase-file")
+        .arg(&wrong)
+        .arg("info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let waited = std::time::Instant::now();
+    while d.stored_failures() < 5 && waited.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(d.stored_failures(), 5);
+    // The right passphrase waits out what is left of that wait, then resets.
+    let (code, right) = timed(&d.pass_file);
+    assert_eq!(code, 0);
+    assert!(right >= Duration::from_millis(500), "{right:?}");
+    assert_eq!(d.stored_failures(), 0);
+    let (code, again) = timed(&wrong);
+    assert_eq!(code, 3);
+    assert!(again < Duration::from_millis(800), "{again:?}");
+    assert_eq!(d.stored_failures(), 1);
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! A wrong passphrase (or recovery code) is refused with a clear kind, changes nothing
-//! in the file, and each further failure in the same process waits longer.
+//! in the file but the count of recent failures (`meta.failed_unlocks`), and each
+//! further failure waits longer; the count is in the file, so the wait survives a
+//! restart (cli/tests/cli.rs checks that across processes).
 //!
 //! The failure count is process-wide, so the two tests must not share a process:
 //! `the_wait_grows_with_each_failure_and_resets` is the one test anywhere that
@@ -38,6 +40,49 @@ fn settled_sha256(path: &Path) -> String {
     let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     assert_eq!(wal_len, 0, "the WAL should be empty after a checkpoint");
     hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+/// Every row of every table, as text, except the count of recent failures.
+fn rows_but_failures(path: &Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|t| t.unwrap())
+        .collect();
+    let mut out = String::new();
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..columns)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .unwrap();
+        for row in rows {
+            let row = format!("{table}: {:?}\n", row.unwrap());
+            if !row.starts_with("meta: [Text(\"failed_unlocks\")") {
+                out.push_str(&row);
+            }
+        }
+    }
+    out
+}
+
+/// The stored count of recent failures (0 when there is none).
+fn stored_failures(path: &Path) -> u64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row(
+        "SELECT CAST(value AS TEXT) FROM meta WHERE name = 'failed_unlocks'",
+        [],
+        |r| r.get::<_, String>(0),
+    )
+    .map(|v| v.split_whitespace().next().unwrap().parse().unwrap())
+    .unwrap_or(0)
 }
 
 fn timed_unlock(vault: &mut Vault, pass: &str) -> (Result<(), Error>, Duration) {
@@ -114,6 +159,7 @@ fn wrong_passphrases_change_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let (path, code, fingerprint) = diary(tmp.path());
     let before = settled_sha256(&path);
+    let rows_before = rows_but_failures(&path);
 
     let mut v = Vault::open(&path).unwrap();
     let err = v
@@ -138,15 +184,22 @@ fn wrong_passphrases_change_nothing() {
     ));
     assert!(matches!(v.entries(), Err(Error::Locked)));
     drop(v);
+    assert_ne!(settled_sha256(&path), before, "the failures were counted");
     assert_eq!(
-        settled_sha256(&path),
-        before,
-        "a wrong passphrase changed the file"
+        rows_but_failures(&path),
+        rows_before,
+        "a wrong passphrase changed something besides the count of failures"
     );
+    assert_eq!(stored_failures(&path), 4);
 
     // The right passphrase still opens it, and the waiting note joins the chain.
     let mut v = Vault::open(&path).unwrap();
     v.unlock(&secret(PASS)).unwrap();
+    assert_eq!(
+        stored_failures(&path),
+        0,
+        "the right passphrase resets the count"
+    );
     assert_eq!(v.entries().unwrap().len(), 4);
     assert_ne!(
         v.fingerprint().unwrap(),
@@ -198,11 +251,13 @@ fn the_wait_grows_with_each_failure_and_resets() {
         "{third_took:?} vs {second_took:?}"
     );
     drop(v);
+    assert_eq!(stored_failures(&path), 3, "the count is kept in the file");
 
     // The right passphrase resets the wait.
     let mut v = Vault::open(&path).unwrap();
     v.unlock(&secret(PASS)).unwrap();
     drop(v);
+    assert_eq!(stored_failures(&path), 0);
     let mut v = Vault::open(&path).unwrap();
     let (again, again_took) = timed_unlock(&mut v, "wrong again");
     assert!(matches!(again, Err(Error::WrongPassphrase)));

@@ -20,6 +20,10 @@ pub const IDENTITY_RECOVERY: &str = "identity_recovery";
 pub const HEAD: &str = "head";
 /// Sealed: user settings.
 pub const SETTINGS: &str = "settings";
+/// Plaintext: recent wrong passphrases and recovery codes, `<count> <not before>`
+/// (milliseconds since 1970), so that the growing wait holds across restarts. Not
+/// secret; removed by the next right passphrase or code.
+pub const FAILED_UNLOCKS: &str = "failed_unlocks";
 /// Sealed: a support worker's key for receiving handover files (when made).
 pub const RECEIVING_KEY: &str = "receiving_key";
 
@@ -38,6 +42,11 @@ pub fn put_plain(conn: &Connection, name: &str, value: &[u8]) -> Result<()> {
          ON CONFLICT(name) DO UPDATE SET value = excluded.value",
         rusqlite::params![name, value],
     )?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, name: &str) -> Result<()> {
+    conn.execute("DELETE FROM meta WHERE name = ?1", [name])?;
     Ok(())
 }
 

@@ -57,6 +57,7 @@ const META_NOT_RECORDS: &[&str] = &[
     meta::RECIPIENT,
     meta::IDENTITY_PASSPHRASE,
     meta::IDENTITY_RECOVERY,
+    meta::FAILED_UNLOCKS,
 ];
 
 /// One sealed record: its table, its id as the envelope names it, its payload.

@@ -190,7 +190,12 @@ impl Vault {
                 current.store.checkpoint()?;
             }
             let kept = unused_timed(|t| with_suffix(vault_path, &format!(".before-restore-{t}")));
-            std::fs::rename(vault_path, &kept).map_err(|e| Error::file(vault_path, e))?;
+            // A second name for the current diary, not a move: killed at any moment,
+            // there is always a whole diary at `vault_path` (the old one until the
+            // rename below replaces it in one step, then the restored one).
+            if std::fs::hard_link(vault_path, &kept).is_err() {
+                std::fs::copy(vault_path, &kept).map_err(|e| Error::file(vault_path, e))?;
+            }
             for s in ["-wal", "-shm"] {
                 let _ = std::fs::remove_file(with_suffix(vault_path, s));
             }
