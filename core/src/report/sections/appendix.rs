@@ -80,13 +80,23 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>) {
         .filter(|(_, gone)| !gone.is_empty())
         .collect();
     if listed.is_empty() {
-        para(l, "No exhibit in this report had left the diary before it was made.");
+        para(
+            l,
+            "No exhibit in this report had left the diary before it was made.",
+        );
     } else {
         note(l, "The diary records in its hash chain each time an original left it (a handover file, an evidence pack or a copy saved), with the SHA-256 of what was given.");
         let columns = [("Exhibit", 60.0), ("Left the diary", CONTENT_W - 60.0)];
         table_header(l, &columns);
         for (mark, gone) in listed {
-            table_row(l, &columns, vec![bold_cell(mark), cell(gone)], None, INK, None);
+            table_row(
+                l,
+                &columns,
+                vec![bold_cell(mark), cell(gone)],
+                None,
+                INK,
+                None,
+            );
         }
     }
 

@@ -51,11 +51,15 @@ pub(super) fn draw(l: &mut Layout, sel: &Selection<'_>, progress: &dyn Progress)
                     crate::report::statement::freshness(i.occurred.start, e.entry.recorded_at)
                 )),
                 cell(text::shorten(
-                    &[i.location.as_str(), i.online.account.as_str(), i.online.url.as_str()]
-                        .into_iter()
-                        .filter(|t| !t.trim().is_empty())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    &[
+                        i.location.as_str(),
+                        i.online.account.as_str(),
+                        i.online.url.as_str(),
+                    ]
+                    .into_iter()
+                    .filter(|t| !t.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                     120,
                 )),
                 cell(behaviour_labels(i)),
