@@ -250,12 +250,11 @@ function pair(dt, dd) {
   return dd === undefined || dd === null || String(dd).trim() === '' ? [] : [h('dt', {}, dt), h('dd', {}, dd)];
 }
 
-/** Imported messages linked to entry `number`, as lines of text, from messages.json
- * in whatever shape it has: a list, or an object with a `messages` list. */
+/** Imported messages linked to entry `number`, as lines of text, from the handover's
+ * messages.json (`{format: "daybook-messages", messages: [{at, from, text, entry…}]}`,
+ * docs/handover-format.md). */
 function messagesFor(messages, number) {
-  if (!messages) return [];
-  const items = Array.isArray(messages) ? messages : Array.isArray(messages.messages) ? messages.messages : [];
-  return items.filter((m) => m && (m.entry === number || m.entry_number === number
-    || (Array.isArray(m.entries) && m.entries.includes(number))))
-    .map((m) => [m.sent_at || m.at || m.time || '', m.from || m.sender || '', m.text || m.body || ''].filter(Boolean).join(' — '));
+  const items = Array.isArray(messages?.messages) ? messages.messages : [];
+  return items.filter((m) => m && m.entry === number)
+    .map((m) => [m.at || '', m.from || '', m.text || ''].filter(Boolean).join(' — '));
 }
