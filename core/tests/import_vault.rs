@@ -517,3 +517,25 @@ fn import_whatsapp_fixtures_into_the_diary() {
         assert!(vault.verify().unwrap().ok());
     }
 }
+
+#[test]
+fn import_describes_a_day_by_its_earliest_and_latest_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = new_vault(dir.path());
+    // Written out of order, as phones sometimes do.
+    let chat = "14/03/2024, 10:06 - Mark: later\n14/03/2024, 05:25 - Mark: earlier\n";
+    let path = write(dir.path(), "chat.txt", chat.as_bytes());
+    vault
+        .import_messages(&path, &choice("Mark"), &NoProgress)
+        .unwrap();
+    let entry = vault.entry(1).unwrap();
+    let incident = entry.incident.unwrap();
+    assert!(
+        incident
+            .description
+            .starts_with("2 messages from Mark between 05:25 and 10:06."),
+        "{}",
+        incident.description
+    );
+    assert!(incident.occurred.end.unwrap() > incident.occurred.start);
+}

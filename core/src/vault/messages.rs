@@ -663,17 +663,16 @@ fn format_label(format: Format) -> &'static str {
 /// words ("23 messages and 4 missed calls from Mark between 07:12 and 23:50").
 fn day_incident(records: &[&Message], who: &str, format: Format, zone: &str) -> Result<Incident> {
     let contact: Vec<&Message> = records.iter().copied().filter(|m| m.contact).collect();
-    let first = contact
-        .first()
-        .or(records.first())
-        .ok_or(Error::Cancelled)?;
-    let last = contact.last().or(records.last()).ok_or(Error::Cancelled)?;
-    let (start, end) = (first.at.with_timezone(&Utc), last.at.with_timezone(&Utc));
-    let (start, end) = if end < start {
-        (end, start)
+    // Earliest and latest by time, not by their order in the export (a phone can
+    // write them out of order).
+    let timed: &[&Message] = if contact.is_empty() {
+        records
     } else {
-        (start, end)
+        &contact
     };
+    let first = timed.iter().min_by_key(|m| m.at).ok_or(Error::Cancelled)?;
+    let last = timed.iter().max_by_key(|m| m.at).ok_or(Error::Cancelled)?;
+    let (start, end) = (first.at.with_timezone(&Utc), last.at.with_timezone(&Utc));
 
     let count = |pred: &dyn Fn(&Message) -> bool| contact.iter().filter(|m| pred(m)).count();
     let mut parts = Vec::new();
