@@ -132,6 +132,13 @@ export function render(root, ctx, params = {}) {
     fact(T.counts, T.countsText(opened.entries, opened.exhibits));
     if (opened.date_from || opened.date_to) fact(T.dates, T.datesText(opened.date_from, opened.date_to));
     fact(T.witnesses, opened.redacted_witnesses ? T.witnessesLeftOut : T.witnessesIncluded);
+    // The pattern at a glance: how many entries record each kind of behaviour.
+    const tally = new Map();
+    for (const r of contents.entries) {
+      for (const b of r.entry.incident?.behaviours || []) tally.set(b, (tally.get(b) || 0) + 1);
+    }
+    const label = (key) => (ctx.vocab.behaviours.find((b) => b.key === key) || { label: key }).label;
+    fact(T.summaryLabel, [...tally.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${label(k)}: ${n}`).join(' · '));
 
     const reportButton = opened.has_report
       ? h('button', { type: 'button', id: 'save-report', onclick: async () => {
@@ -146,6 +153,8 @@ export function render(root, ctx, params = {}) {
     } }, T.close);
 
     const search = field({ label: T.search, name: 'handover-search', type: 'search', attrs: { autocomplete: 'off' } });
+    const behaviour = field({ label: T.behaviourFilter, name: 'handover-behaviour', as: 'select',
+      options: [['', T.anyBehaviour], ...[...tally.keys()].map((k) => [k, label(k)])] });
     const list = h('ul', { class: 'case-entries', id: 'case-entries' });
     const shownCount = h('p', { class: 'hint', id: 'case-count', 'aria-live': 'polite' });
     const detail = h('div', { id: 'case-entry' });
@@ -154,7 +163,9 @@ export function render(root, ctx, params = {}) {
     const words = (r) => [r.entry.number, r.when, ...r.revisions.map((w) => [w.incident.description, w.incident.location, w.incident.who, w.incident.witnesses, w.incident.channel_detail].join(' ')), ...r.entry.exhibits].join(' ').toLowerCase();
     function drawList() {
       const q = search.control.value.trim().toLowerCase();
-      const hits = contents.entries.filter((r) => !q || q.split(/\s+/).every((t) => words(r).includes(t)));
+      const b = behaviour.control.value;
+      const hits = contents.entries.filter((r) => (!q || q.split(/\s+/).every((t) => words(r).includes(t)))
+        && (!b || (r.entry.incident?.behaviours || []).includes(b)));
       clear(list);
       for (const r of hits) {
         const text = r.entry.incident ? r.entry.incident.description : T.erasedEntry;
@@ -165,6 +176,7 @@ export function render(root, ctx, params = {}) {
       shownCount.textContent = T.shown(hits.length, contents.entries.length);
     }
     search.control.addEventListener('input', drawList);
+    behaviour.control.addEventListener('change', drawList);
 
     function showEntry(r) {
       clear(detail);
@@ -226,7 +238,7 @@ export function render(root, ctx, params = {}) {
         h('h2', { id: 'cover-title' }, T.coverTitle), facts, caseMsg,
         h('div', { class: 'actions' }, reportButton, closeButton)),
       h('section', { class: 'card', 'aria-labelledby': 'entries-title' },
-        h('h2', { id: 'entries-title' }, T.entriesTitle), search.wrap, shownCount, list),
+        h('h2', { id: 'entries-title' }, T.entriesTitle), search.wrap, behaviour.wrap, shownCount, list),
       detail);
     drawList();
     summary.setAttribute('tabindex', '-1');

@@ -41,10 +41,12 @@ async fn a_handover_is_checked_then_read() -> Res {
         SecretString::from("their own words".to_string()),
         options,
     )?;
-    vault.add(Incident::new(
+    let mut waited = Incident::new(
         Occurred::parse("2026-10-02 18:30", None, false, "Europe/London")?,
         "He waited by the bus shelter on Elm Road for an hour.",
-    ))?;
+    );
+    waited.behaviours = vec![daybook_core::incident::Behaviour::Loitering];
+    vault.add(waited)?;
     vault.add(Incident::new(
         Occurred::parse("2026-11-20 08:00", None, false, "Europe/London")?,
         "A parcel of dead flowers was left on the doorstep.",
@@ -123,6 +125,32 @@ async fn a_handover_is_checked_then_read() -> Res {
     )
     .await?;
     assert!(text_of(&c, "#case-entries").await?.contains("dead flowers"));
+
+    // A filter by behaviour, and the pattern at a glance in the cover facts.
+    c.execute(
+        "const q = document.querySelector('input[name=handover-search]'); q.value = ''; q.dispatchEvent(new Event('input')); return true;",
+        vec![],
+    )
+    .await?;
+    c.execute(
+        "const s = document.querySelector('select[name=handover-behaviour]'); s.value = 'loitering'; s.dispatchEvent(new Event('change')); return true;",
+        vec![],
+    )
+    .await?;
+    wait_js(
+        &c,
+        "document.querySelectorAll('#case-entries li').length === 1",
+        10,
+    )
+    .await?;
+    assert!(text_of(&c, "#case-entries").await?.contains("bus shelter"));
+    assert!(text_of(&c, "#handover-facts").await?.contains(": 1"));
+    c.execute(
+        "const s = document.querySelector('select[name=handover-behaviour]'); s.value = ''; s.dispatchEvent(new Event('change')); return true;",
+        vec![],
+    )
+    .await?;
+    type_into(&c, "input[name=handover-search]", "flowers").await?;
 
     // The entry, its wording, and its photo shown from memory.
     click(&c, "#case-entries button").await?;
