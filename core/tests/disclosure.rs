@@ -375,3 +375,80 @@ fn a_custody_record_altered_in_the_file_is_found() {
     );
     assert!(vault.custody().is_err());
 }
+
+#[test]
+fn the_keep_out_list_cannot_be_removed_or_rolled_back_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = diary(dir.path());
+    let path = dir.path().join("diary.daybook");
+    drop(vault);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let older: Vec<u8> = conn
+        .query_row("SELECT value FROM meta WHERE name = 'settings'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    drop(conn);
+    // A later save (one more phrase) makes `older` an authentic but older copy.
+    {
+        let mut vault = Vault::open(&path).unwrap();
+        vault
+            .unlock(&SecretString::from("a long enough passphrase".to_string()))
+            .unwrap();
+        let mut settings = vault.settings().unwrap();
+        settings.keep_out.push("Willow Crescent".into());
+        vault.save_settings(&settings).unwrap();
+    }
+    let unlock = || {
+        let mut vault = Vault::open(&path).unwrap();
+        vault
+            .unlock(&SecretString::from("a long enough passphrase".to_string()))
+            .unwrap();
+        vault
+    };
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let current: Vec<u8> = conn
+        .query_row("SELECT value FROM meta WHERE name = 'settings'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    // Put back the older list: refused, and no report is made from it.
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE name = 'settings'",
+        [&older],
+    )
+    .unwrap();
+    let mut vault = unlock();
+    let err = vault.settings().unwrap_err();
+    assert_eq!(err.kind(), "tampered", "{err}");
+    let out = dir.path().join("report.pdf");
+    assert!(vault
+        .write_report(&out, &report::Options::default(), &NoProgress)
+        .is_err());
+    assert!(!out.exists());
+    assert!(!vault.verify().unwrap().ok());
+    drop(vault);
+    // Removed altogether: refused too.
+    conn.execute("DELETE FROM meta WHERE name = 'settings'", [])
+        .unwrap();
+    let vault = unlock();
+    assert!(vault
+        .settings()
+        .unwrap_err()
+        .to_string()
+        .contains("removed"));
+    drop(vault);
+    // Put back as saved: everything reads again.
+    conn.execute(
+        "INSERT INTO meta(name, value) VALUES ('settings', ?1)",
+        [&current],
+    )
+    .unwrap();
+    let mut vault = unlock();
+    assert!(vault
+        .settings()
+        .unwrap()
+        .keep_out
+        .contains(&"Willow Crescent".to_string()));
+    assert!(vault.verify().unwrap().ok());
+}

@@ -25,6 +25,11 @@ pub(super) struct HeadRecord {
     /// `index::digest` of the index pages' versions (absent likewise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) index: Option<String>,
+    /// SHA-256 of the sealed settings as last saved, so that removing them (and with
+    /// them the keep-out list) or putting back an older copy is found. Absent until
+    /// the settings are first saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) settings: Option<String>,
 }
 
 /// The chain head, as an error's place.
@@ -102,6 +107,22 @@ pub(crate) fn put_head_index(
     meta::put(conn, meta::HEAD, &record::seal(keys, head_place(), &head)?)
 }
 
+/// Records the sealed settings' SHA-256 in the head (when the settings are saved).
+pub(crate) fn put_head_settings(
+    conn: &rusqlite::Connection,
+    keys: &Keys,
+    settings_sha256: String,
+) -> Result<()> {
+    let mut head = read_head_record(conn, keys)?;
+    head.settings = Some(settings_sha256);
+    meta::put(conn, meta::HEAD, &record::seal(keys, head_place(), &head)?)
+}
+
+/// The sealed settings' SHA-256 the head records, if any.
+pub(crate) fn head_settings(conn: &rusqlite::Connection, keys: &Keys) -> Result<Option<String>> {
+    Ok(read_head_record(conn, keys)?.settings)
+}
+
 /// Appends a change to the chain in the open transaction.
 pub(crate) fn append(
     tx: &rusqlite::Transaction,
@@ -141,6 +162,7 @@ pub(crate) fn append(
         link,
         at: (!keys.is_legacy()).then(now),
         index: head.index,
+        settings: head.settings,
     };
     meta::put(tx, meta::HEAD, &record::seal(keys, head_place(), &head)?)?;
     Ok(id)

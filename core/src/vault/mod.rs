@@ -198,6 +198,7 @@ impl Vault {
                 link: chain::genesis(&vault_id),
                 at: authenticated.then(now),
                 index: authenticated.then(|| index::digest(&[])),
+                settings: None,
             };
             meta::put(
                 tx,
@@ -303,7 +304,27 @@ impl Vault {
     /// they are saved: settings that are out of bounds were not saved by Daybook.
     pub fn settings(&self) -> Result<Settings> {
         let unlocked = self.unlocked()?;
-        match meta::get(self.store.conn(), meta::SETTINGS)? {
+        let conn = self.store.conn();
+        let recorded = head::head_settings(conn, &unlocked.keys)?;
+        let stored = meta::get(conn, meta::SETTINGS)?;
+        // The head says which settings were saved last: removed or older ones (an
+        // older keep-out list) are refused, not quietly used.
+        match (&recorded, &stored) {
+            (Some(_), None) => {
+                return Err(Error::tampered(
+                    "the settings",
+                    "they were removed from the diary file",
+                ))
+            }
+            (Some(sha), Some(sealed)) if *sha != record::sha256_hex(sealed.as_bytes()) => {
+                return Err(Error::tampered(
+                    "the settings",
+                    "they are not the ones saved last (they were replaced or put back from an older copy)",
+                ))
+            }
+            _ => {}
+        }
+        match stored {
             Some(sealed) => {
                 let mut settings: Settings =
                     record::open(&unlocked.keys, settings_place(), &sealed)?;
@@ -322,12 +343,18 @@ impl Vault {
     /// Saves the settings.
     pub fn save_settings(&mut self, settings: &Settings) -> Result<()> {
         self.refuse_if_read_only()?;
-        let unlocked = self.unlocked()?;
         let mut settings = settings.clone();
         settings.validate()?;
-        let sealed = record::seal(&unlocked.keys, settings_place(), &settings)?;
-        self.store
-            .write(|tx| meta::put(tx, meta::SETTINGS, &sealed))
+        let unlocked = self.unlocked.as_ref().ok_or(Error::Locked)?;
+        let keys = &unlocked.keys;
+        let sealed = record::seal(keys, settings_place(), &settings)?;
+        self.store.write(|tx| {
+            meta::put(tx, meta::SETTINGS, &sealed)?;
+            if !keys.is_legacy() {
+                head::put_head_settings(tx, keys, record::sha256_hex(sealed.as_bytes()))?;
+            }
+            Ok(())
+        })
     }
 
     /// The diary's fingerprint: the head of the hash chain.

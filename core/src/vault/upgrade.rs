@@ -66,6 +66,8 @@ impl Vault {
             let mut head: HeadRecord = record::open(keys, head_place(), &head_sealed)?;
             head.at = head.at.or(last_at);
             head.index = Some(index::digest(&versions));
+            head.settings =
+                meta::get(tx, meta::SETTINGS)?.map(|sealed| record::sha256_hex(sealed.as_bytes()));
             meta::put(tx, meta::HEAD, &record::seal(keys, head_place(), &head)?)?;
             meta::put(tx, copy, &rewrapped)?;
             Ok(())
