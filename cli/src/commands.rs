@@ -365,6 +365,15 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
         Command::Settings(cmd) => settings(&cli, cmd)?,
         Command::Notes(cmd) => notes(&cli, cmd)?,
         Command::KeepOut(cmd) => crate::keep_out::run(&cli, cmd)?,
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "daybook", &mut std::io::stdout());
+        }
+        Command::Manual { out } => {
+            std::fs::create_dir_all(out).map_err(Error::from)?;
+            clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), out)
+                .map_err(Error::from)?;
+        }
         Command::Statement {
             out,
             text,

@@ -27,9 +27,14 @@ use daybook_core::Error;
 
 use input::IncidentArgs;
 
+/// The exit codes, for `--help` and the manual page.
+const EXIT_CODES: &str = "Exit codes: 0 done; 1 error; 2 usage or bad input; \
+3 wrong passphrase or recovery code; 4 verification failed (something was altered or \
+damaged).";
+
 /// Daybook: a private, sealed diary of incidents, with evidence and a police-ready report.
 #[derive(Parser, Debug)]
-#[command(name = "daybook", version, about, long_about = None)]
+#[command(name = "daybook", version, about, long_about = None, after_long_help = EXIT_CODES)]
 pub struct Cli {
     /// The diary file (default: ~/.local/share/daybook/diary.daybook)
     #[arg(long, global = true, env = "DAYBOOK_VAULT", value_name = "PATH")]
@@ -291,6 +296,18 @@ pub enum Command {
     /// school): kept out of every report and file
     #[command(subcommand)]
     KeepOut(KeepOutCommand),
+    /// Print a completion script for your shell (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (roff: daybook.1 and one per command) into a folder,
+    /// as the package installs them
+    #[command(hide = true)]
+    Manual {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Write a draft witness statement from your entries, to help the officer
     Statement {
         /// Where to write the PDF (it is not encrypted)

@@ -1467,3 +1467,45 @@ fn fail_a_secret_key_given_as_to_key_is_refused_without_being_shown() {
     assert!(run.stderr.contains("secret key"), "{}", run.stderr);
     assert!(!out.exists());
 }
+
+/// What the package installs beside the binary: the version, a manual page per
+/// command (with the exit codes), and completion scripts, all from the same clap
+/// definitions the binary parses with.
+#[test]
+fn version_manual_and_completions_come_from_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("none.daybook");
+    let run = |args: &[&str]| Run::from_output(command(&vault).args(args).output().unwrap());
+
+    let version = run(&["--version"]).expect(0);
+    assert_eq!(
+        version.stdout.trim(),
+        format!("daybook {}", env!("CARGO_PKG_VERSION"))
+    );
+
+    let man = dir.path().join("man");
+    run(&["manual", "--out", man.to_str().unwrap()]).expect(0);
+    let main_page = std::fs::read_to_string(man.join("daybook.1")).unwrap();
+    assert!(main_page.contains(".TH daybook 1"), "{main_page}");
+    assert!(main_page.contains("wrong passphrase or recovery code"));
+    let report_page = std::fs::read_to_string(man.join("daybook-report.1")).unwrap();
+    assert!(report_page.contains("\\-\\-from"), "{report_page}");
+    // Every command named on the main page has its own page (the hidden one none).
+    for line in main_page.lines().filter(|l| l.starts_with("daybook\\-")) {
+        let name = line.trim_end_matches("(1)").replace("\\-", "-");
+        assert!(
+            man.join(format!("{name}.1")).is_file(),
+            "no page for {name}"
+        );
+    }
+    assert!(!man.join("daybook-manual.1").exists());
+    assert!(!main_page.contains("manual"));
+
+    for shell in ["bash", "zsh", "fish"] {
+        let script = run(&["completions", shell]).expect(0).stdout;
+        assert!(script.contains("evidence-pack"), "{shell}: {script}");
+    }
+    run(&["completions", "tcsh-or-so"]).expect(2);
+    // Nothing here needed or made a diary.
+    assert!(!vault.exists());
+}
