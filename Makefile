@@ -12,6 +12,7 @@ APT_PACKAGES := age qpdf poppler-utils sqlite3 openssl nodejs libheif-dev pkg-co
 
 include mk/desktop.mk
 include mk/reliability.mk
+include mk/package.mk
 
 # Every cargo run below uses the one target directory mk/desktop.mk works out
 # ($CARGO_TARGET_DIR, else target/), so the desktop steps reuse what these built.
@@ -66,7 +67,7 @@ test-units: deps desktop-deps
 ui-test: deps
 	node --test tests/ui/
 
-test: lint test-units ui-test desktop-test-e2e-built
+test: lint supply-chain test-units ui-test desktop-test-e2e-built package-test
 
 bench: deps
 	$(DESKTOP_CARGO) bench -p daybook-core

@@ -22,6 +22,8 @@ DESKTOP_APP_BIN := daybook-app
 # The end-to-end tests start the app through a link named `daybook`, the process
 # name they look for among the driver's children.
 DESKTOP_E2E_APP ?= $(DESKTOP_TARGET)/e2e-app/daybook
+# What that link points at: the debug build, or the installed package (mk/package.mk).
+DESKTOP_E2E_APP_SOURCE ?= $(DESKTOP_TARGET)/debug/$(DESKTOP_APP_BIN)
 CARGO          ?= cargo
 DESKTOP_SUDO           := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -85,7 +87,7 @@ DESKTOP_E2E_SELECT := $(DESKTOP_WORKSPACE) --workspace $(DESKTOP_E2E_TESTS)
 define desktop_e2e
 	$(DESKTOP_CARGO) test $(DESKTOP_E2E_SELECT) --no-run
 	@mkdir -p $(DESKTOP_E2E_OUT) $(dir $(DESKTOP_E2E_APP))
-	@ln -sfn $(DESKTOP_TARGET)/debug/$(DESKTOP_APP_BIN) $(DESKTOP_E2E_APP)
+	@ln -sfn $(DESKTOP_E2E_APP_SOURCE) $(DESKTOP_E2E_APP)
 	@run='ip link set lo up 2>/dev/null; \
 	  DAYBOOK_E2E=1 DAYBOOK_E2E_OUT=$(DESKTOP_E2E_OUT) DAYBOOK_APP=$(DESKTOP_E2E_APP) CARGO_TARGET_DIR=$(DESKTOP_TARGET) \
 	  xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- \

@@ -5,6 +5,7 @@
 
 const COMMANDS: &[&str] = &[
     "app_vocabulary",
+    "app_about",
     "app_subscribe",
     "app_touch",
     "vault_status",

@@ -30,6 +30,7 @@ function channel(onMessage) {
 
 // app.rs
 export const app_vocabulary = () => call('app_vocabulary');
+export const app_about = () => call('app_about');
 export const app_subscribe = (onEvent) => call('app_subscribe', { events: channel(onEvent) });
 export const app_touch = () => call('app_touch');
 

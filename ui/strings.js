@@ -458,6 +458,14 @@ export const S = {
     back: 'Change the options',
   },
 
+  about: {
+    title: 'About Daybook',
+    version: (v) => `Daybook version ${v}.`,
+    licence: (l) => `Daybook is free software: you may use, study, share and change it under the GNU Affero General Public License, version 3 or later (${l}).`,
+    fonts: (names, licence) => `The report is printed in ${names.join(' and ')}, under the ${licence}.`,
+    thirdParty: (n) => `Other software built into Daybook (${n} parts)`,
+    thirdPartyHint: 'Each part with its licence. The full licence texts come with Daybook (on Linux, in /usr/share/doc/daybook).',
+  },
   settings: {
     title: 'Settings',
     batchFiles: 'Evidence packs in folders: files in each folder',

@@ -35,6 +35,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_vocabulary,
+            commands::app::app_about,
             commands::app::app_subscribe,
             commands::app::app_touch,
             commands::vault::vault_status,

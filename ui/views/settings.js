@@ -196,6 +196,33 @@ export async function render(root, ctx) {
     info ? h('section', { class: 'card', 'aria-labelledby': 'about-title' },
       h('h2', { id: 'about-title' }, T.about),
       h('p', {}, T.counts(info.entries, info.exhibits)),
-      info.fingerprint ? h('p', {}, `${T.fingerprint}: `, h('code', {}, info.fingerprint)) : null) : null);
+      info.fingerprint ? h('p', {}, `${T.fingerprint}: `, h('code', {}, info.fingerprint)) : null) : null,
+    await aboutCard());
   return {};
+}
+
+/// The version and every licence: Daybook's, the report fonts', and the other
+/// software built into it (generated from the build, grouped by licence).
+async function aboutCard() {
+  const A = S.about;
+  const about = await api.app_about().catch(() => null);
+  if (!about) return null;
+  const byLicence = new Map();
+  for (const c of about.third_party.crates) {
+    if (!byLicence.has(c.licence)) byLicence.set(c.licence, []);
+    byLicence.get(c.licence).push(`${c.name} ${c.version}`);
+  }
+  const groups = [...byLicence.entries()].sort((a, b) => b[1].length - a[1].length);
+  return h('section', { class: 'card', 'aria-labelledby': 'about-daybook-title', id: 'about-daybook' },
+    h('h2', { id: 'about-daybook-title' }, A.title),
+    h('p', {}, A.version(about.version)),
+    h('p', {}, A.licence(about.licence)),
+    h('p', {}, A.fonts(about.fonts.map((f) => f.name), about.fonts[0]?.licence || '')),
+    h('details', { id: 'third-party' },
+      h('summary', {}, A.thirdParty(about.third_party.crates.length)),
+      h('p', { class: 'hint' }, A.thirdPartyHint),
+      h('dl', {}, ...groups.flatMap(([licence, crates]) => [
+        h('dt', {}, `${licence} (${crates.length})`),
+        h('dd', {}, crates.join(', ')),
+      ]))));
 }
