@@ -6,7 +6,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, clear, field, fileName, formatBytes, formatInstant, message, setMessage } from '../dom.js';
+import { add, h, clear, field, fileName, formatBytes, formatInstant, message, sentence, setMessage } from '../dom.js';
 
 export function render(root, ctx, params = {}) {
   const T = S.receive;
@@ -147,12 +147,42 @@ export function render(root, ctx, params = {}) {
           setMessage(caseMsg, 'ok', T.savedAt(fileName(saved.path), saved.sha256));
         } catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(caseMsg, 'error', err.message || S.errors.generic); }
       } }, T.saveReport) : null;
+    // Opening it in the system's viewer needs a readable copy on disk: say so, and
+    // where, before writing anything.
+    const openWarn = h('div', { class: 'message warn', id: 'open-report-warning', hidden: true, role: 'alert' });
+    const openReportButton = opened.has_report
+      ? h('button', { type: 'button', id: 'open-report', onclick: async () => {
+        try {
+          const place = await api.handover_open_report(id, false);
+          const confirm = h('button', { type: 'button', class: 'primary', id: 'open-report-confirm', onclick: async () => {
+            openWarn.hidden = true;
+            try {
+              const copy = await api.handover_open_report(id, true);
+              setMessage(caseMsg, 'warn', T.reportOpened(copy.path));
+            } catch (err) { setMessage(caseMsg, 'error', err.message || S.errors.generic); }
+            openReportButton.focus();
+          } }, T.openReportConfirm);
+          const cancel = h('button', { type: 'button', id: 'open-report-cancel', onclick: () => {
+            openWarn.hidden = true; openReportButton.focus();
+          } }, T.openReportCancel);
+          openWarn.replaceChildren(h('p', {}, T.openReportWarn(place.path)), h('div', { class: 'actions' }, confirm, cancel));
+          openWarn.hidden = false;
+          setMessage(caseMsg, 'ok', '');
+          confirm.focus();
+        } catch (err) { setMessage(caseMsg, 'error', err.message || S.errors.generic); }
+      } }, T.openReport) : null;
     const closeButton = h('button', { type: 'button', id: 'close-handover', onclick: () => {
       forget(); clear(result); picked = null; chosen.textContent = '';
       setMessage(msg, 'status', T.closed); chooseButton.focus();
     } }, T.close);
 
     const search = field({ label: T.search, name: 'handover-search', type: 'search', attrs: { autocomplete: 'off' } });
+    const from = field({ label: T.dateFrom, hint: T.dateHint, name: 'handover-from', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+    const to = field({ label: T.dateTo, hint: T.dateHint, name: 'handover-to', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+    const dateMsg = message('error');
+    dateMsg.id = 'handover-dates-message';
+    let days = { from: null, to: null };   // ISO days, as the core read them
+    let asked = 0;
     const behaviour = field({ label: T.behaviourFilter, name: 'handover-behaviour', as: 'select',
       options: [['', T.anyBehaviour], ...[...tally.keys()].map((k) => [k, label(k)])] });
     const list = h('ul', { class: 'case-entries', id: 'case-entries' });
@@ -165,7 +195,8 @@ export function render(root, ctx, params = {}) {
       const q = search.control.value.trim().toLowerCase();
       const b = behaviour.control.value;
       const hits = contents.entries.filter((r) => (!q || q.split(/\s+/).every((t) => words(r).includes(t)))
-        && (!b || (r.entry.incident?.behaviours || []).includes(b)));
+        && (!b || (r.entry.incident?.behaviours || []).includes(b))
+        && (!days.from || r.day >= days.from) && (!days.to || r.day <= days.to));
       clear(list);
       for (const r of hits) {
         const text = r.entry.incident ? r.entry.incident.description : T.erasedEntry;
@@ -175,8 +206,36 @@ export function render(root, ctx, params = {}) {
       }
       shownCount.textContent = T.shown(hits.length, contents.entries.length);
     }
+    // The typed days are read by the core (its one rule for days); the list keeps
+    // entries whose day, also the core's, is in the range.
+    async function readDays(quiet) {
+      const mine = ++asked;
+      try {
+        const range = await api.day_range(from.control.value, to.control.value);
+        if (mine !== asked) return;
+        days = range;
+        for (const c of [from.control, to.control]) c.setAttribute('aria-invalid', 'false');
+        setMessage(dateMsg, 'error', '');
+      } catch (err) {
+        if (mine !== asked) return;
+        // While a day is being typed it limits nothing; it is pointed out once the
+        // person leaves the field (or presses Enter).
+        days = { from: null, to: null };
+        drawList();
+        if (quiet) return;
+        for (const c of [from.control, to.control]) c.setAttribute('aria-invalid', 'false');
+        if (err.field === 'from' || err.field === 'to') (err.field === 'from' ? from : to).control.setAttribute('aria-invalid', 'true');
+        setMessage(dateMsg, 'error', sentence(err.message) || S.errors.generic);
+        return;
+      }
+      drawList();
+    }
     search.control.addEventListener('input', drawList);
     behaviour.control.addEventListener('change', drawList);
+    for (const c of [from.control, to.control]) {
+      c.addEventListener('input', () => readDays(true));
+      c.addEventListener('change', () => readDays(false));
+    }
 
     function showEntry(r) {
       clear(detail);
@@ -236,9 +295,10 @@ export function render(root, ctx, params = {}) {
       summary,
       h('section', { class: 'card', 'aria-labelledby': 'cover-title' },
         h('h2', { id: 'cover-title' }, T.coverTitle), facts, caseMsg,
-        h('div', { class: 'actions' }, reportButton, closeButton)),
+        h('div', { class: 'actions' }, reportButton, openReportButton, closeButton), openWarn),
       h('section', { class: 'card', 'aria-labelledby': 'entries-title' },
-        h('h2', { id: 'entries-title' }, T.entriesTitle), search.wrap, behaviour.wrap, shownCount, list),
+        h('h2', { id: 'entries-title' }, T.entriesTitle), search.wrap, behaviour.wrap,
+        h('div', { class: 'date-range', id: 'handover-dates' }, from.wrap, to.wrap), dateMsg, shownCount, list),
       detail);
     drawList();
     summary.setAttribute('tabindex', '-1');

@@ -13,6 +13,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::dialogs;
 use daybook_core::bundle;
+use daybook_core::incident::Day;
 use daybook_core::outfile::{self, Existing};
 use daybook_core::progress::{Progress, Unit};
 use daybook_core::report;
@@ -125,23 +126,11 @@ impl std::fmt::Debug for ExportOptions {
     }
 }
 
-/// A day from the form: `DD/MM/YYYY` or `YYYY-MM-DD`; empty is no limit.
-fn day(field: &str, text: &str) -> CmdResult<Option<NaiveDate>> {
-    Ok(daybook_core::incident::Day::parse_optional(field, text)?.map(|d| d.date()))
-}
-
-/// The date range, checked: both readable, and `from` not after `to`.
+/// The date range, read by the core's one rule (`Day::range`): both readable, and
+/// `from` not after `to`.
 fn range(options: &ExportOptions) -> CmdResult<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let (from, to) = (day("from", &options.from)?, day("to", &options.to)?);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(UiError::invalid(
-                "to",
-                "the last day is before the first day; please check the dates",
-            ));
-        }
-    }
-    Ok((from, to))
+    let (from, to) = Day::range(&options.from, &options.to)?;
+    Ok((from.map(Day::date), to.map(Day::date)))
 }
 
 #[derive(Serialize)]
