@@ -121,6 +121,7 @@ export function render(root, ctx, params = {}) {
     const contents = await api.handover_contents(opened.id);
     const id = opened.id;
     const caseMsg = message('ok');
+    caseMsg.id = 'case-message';
     const summary = h('p', { class: 'message ok', role: 'status', id: 'handover-summary' },
       T.allMatch(opened.files, opened.fingerprint, formatInstant(opened.created_at)));
     const facts = h('dl', { class: 'facts', id: 'handover-facts' });
