@@ -157,6 +157,8 @@ struct Scan {
     hits: Vec<String>,
     files: usize,
     bytes: u64,
+    /// Each file read, with its size, for the note.
+    read: Vec<String>,
 }
 
 /// Searches every file under `dir` for the canaries (case folded, UTF-8 and
@@ -178,6 +180,7 @@ fn scan(dir: &Path, photo: &[u8]) -> Scan {
         hits: Vec::new(),
         files: 0,
         bytes: 0,
+        read: Vec::new(),
     };
     for file in &files {
         // A file may go while we look (WebKit's caches): nothing to read then.
@@ -186,6 +189,9 @@ fn scan(dir: &Path, photo: &[u8]) -> Scan {
         };
         scan.files += 1;
         scan.bytes += bytes.len() as u64;
+        let shown = file.strip_prefix(dir).unwrap_or(file);
+        scan.read
+            .push(format!("{} ({} bytes)", shown.display(), bytes.len()));
         if bytes.windows(photo_run.len()).any(|w| w == photo_run) {
             scan.hits
                 .push(format!("the photo's bytes in {}", file.display()));
@@ -208,6 +214,7 @@ fn scan_all(home: &Path, tmp: &Path, photo: &[u8]) -> Scan {
     all.hits.extend(more.hits);
     all.files += more.files;
     all.bytes += more.bytes;
+    all.read.extend(more.read);
     all
 }
 
@@ -354,6 +361,7 @@ async fn nothing_typed_imported_or_viewed_is_left_readable_on_disk() -> Res {
         home.display(),
         tmp.path().display()
     );
+    eprintln!("files searched: {:#?}", open.read);
     assert!(open.files > 0, "nothing to search: the app wrote nowhere?");
     assert!(
         home.join("data/daybook/diary.daybook").exists(),
