@@ -8,12 +8,16 @@ import * as api from '../api.js';
 import { S } from '../strings.js';
 import { add, h, clear, field, fileName, formatBytes, formatInstant, message, sentence, setMessage } from '../dom.js';
 
+/** Entries of a case drawn at a time (more as the list scrolls). */
+const CASE_PAGE_ROWS = 100;
+
 export function render(root, ctx, params = {}) {
   const T = S.receive;
   let picked = null;   // { token, name }
   let openId = null;   // the open case's id
   let job = null;      // the running check
   const urls = [];
+  let observer = null; // draws more of the case's list as it scrolls
 
   const msg = message('error');
   const chosen = h('p', { class: 'name', id: 'handover-name' });
@@ -39,6 +43,8 @@ export function render(root, ctx, params = {}) {
     h('div', { class: 'actions' }, chooseButton));
 
   function forget() {
+    observer?.disconnect();
+    observer = null;
     for (const u of urls.splice(0)) URL.revokeObjectURL(u);
     if (openId !== null) api.handover_close(openId).catch(() => {});
     openId = null;
@@ -191,22 +197,42 @@ export function render(root, ctx, params = {}) {
     const detail = h('div', { id: 'case-entry' });
     const exhibitsByMark = new Map(contents.exhibits.map((x) => [x.mark, x]));
 
-    const words = (r) => [r.entry.number, r.when, ...r.revisions.map((w) => [w.incident.description, w.incident.location, w.incident.who, w.incident.witnesses, w.incident.channel_detail].join(' ')), ...r.entry.exhibits].join(' ').toLowerCase();
-    function drawList() {
-      const q = search.control.value.trim().toLowerCase();
-      const b = behaviour.control.value;
-      const hits = contents.entries.filter((r) => (!q || q.split(/\s+/).every((t) => words(r).includes(t)))
-        && (!b || (r.entry.incident?.behaviours || []).includes(b))
-        && (!days.from || r.day >= days.from) && (!days.to || r.day <= days.to));
-      clear(list);
-      for (const r of hits) {
+    // What a search looks in, made once per entry (not on every keystroke).
+    const haystacks = new Map(contents.entries.map((r) => [r, [r.entry.number, r.when, ...r.revisions.map((w) => [w.incident.description, w.incident.location, w.incident.who, w.incident.witnesses, w.incident.channel_detail].join(' ')), ...r.entry.exhibits].join(' ').toLowerCase()]));
+    // Only the first rows are drawn; more as the list scrolls (as the timeline does),
+    // so a case of thousands of entries answers each keystroke at once.
+    let hits = [];
+    let drawn = 0;
+    const more = h('button', { type: 'button', id: 'case-more', hidden: true, onclick: () => drawMore() }, S.timeline.more);
+    function drawMore() {
+      const end = Math.min(drawn + CASE_PAGE_ROWS, hits.length);
+      const frag = document.createDocumentFragment();
+      for (const r of hits.slice(drawn, end)) {
         const text = r.entry.incident ? r.entry.incident.description : T.erasedEntry;
-        list.append(h('li', {}, h('button', { type: 'button', class: 'link case-entry-link', 'data-number': r.entry.number,
+        frag.append(h('li', {}, h('button', { type: 'button', class: 'link case-entry-link', 'data-number': r.entry.number,
           onclick: () => showEntry(r) },
         h('strong', {}, T.entryTitle(r.entry.number)), ' ', r.when ? `${r.when} — ` : '', text.length > 120 ? `${text.slice(0, 120)}…` : text)));
       }
+      list.append(frag);
+      drawn = end;
+      more.hidden = drawn >= hits.length;
+    }
+    function drawList() {
+      const q = search.control.value.trim().toLowerCase();
+      const b = behaviour.control.value;
+      const terms = q ? q.split(/\s+/) : [];
+      hits = contents.entries.filter((r) => terms.every((t) => haystacks.get(r).includes(t))
+        && (!b || (r.entry.incident?.behaviours || []).includes(b))
+        && (!days.from || r.day >= days.from) && (!days.to || r.day <= days.to));
+      clear(list);
+      drawn = 0;
+      drawMore();
       shownCount.textContent = T.shown(hits.length, contents.entries.length);
     }
+    observer?.disconnect();
+    observer = new IntersectionObserver((seen) => {
+      if (seen.some((e) => e.isIntersecting) && drawn < hits.length) drawMore();
+    }, { rootMargin: '600px' });
     // The typed days are read by the core (its one rule for days); the list keeps
     // entries whose day, also the core's, is in the range.
     async function readDays(quiet) {
@@ -299,9 +325,11 @@ export function render(root, ctx, params = {}) {
         h('div', { class: 'actions' }, reportButton, openReportButton, closeButton), openWarn),
       h('section', { class: 'card', 'aria-labelledby': 'entries-title' },
         h('h2', { id: 'entries-title' }, T.entriesTitle), search.wrap, behaviour.wrap,
-        h('div', { class: 'date-range', id: 'handover-dates' }, from.wrap, to.wrap), dateMsg, shownCount, list),
+        h('div', { class: 'date-range', id: 'handover-dates' }, from.wrap, to.wrap), dateMsg, shownCount, list,
+        h('div', { class: 'actions' }, more)),
       detail);
     drawList();
+    observer.observe(more);
     summary.setAttribute('tabindex', '-1');
     summary.focus();
   }
