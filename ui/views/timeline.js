@@ -170,6 +170,8 @@ export async function render(root, ctx) {
   }, { rootMargin: '600px' });
   observer.observe(more);
   apply();
+  // Days typed while the list was loading.
+  if (from.control.value.trim() || to.control.value.trim()) readDays(false);
 
   return { dispose: () => observer.disconnect() };
 }

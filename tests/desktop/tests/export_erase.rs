@@ -68,6 +68,12 @@ async fn export_options_and_erase() -> Res {
     // does not exist is said at its field once the person leaves it.
     click(&c, "nav button:first-child").await?;
     wait_heading(&c, "Your entries").await?;
+    wait_js(
+        &c,
+        "document.getElementById('entry-count')?.textContent === '2 entries'",
+        10,
+    )
+    .await?;
     let set_day = |name: &str, text: &str| {
         format!(
             "const d = document.querySelector('input[name={name}]'); d.value = '{text}'; \
