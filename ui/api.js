@@ -90,6 +90,10 @@ export const import_run = (token, form, job, onProgress) =>
 export const import_cancel = (job) => call('import_cancel', { job });
 export const message_list = (entry) => call('message_list', { entry });
 
+// Typed days, read by the core's one rule: resolves to {from, to} as ISO days (null
+// when empty); an unreadable day is an `invalid_field` error naming `from` or `to`.
+export const day_range = (from, to) => call('day_range', { from, to });
+
 // export.rs
 export const export_run = (kind, job, options, onProgress) =>
   call('export_run', { kind, job, options, onProgress: channel(onProgress) });
@@ -110,6 +114,10 @@ export const handover_contents = (id) => call('handover_contents', { id });
 export const handover_thumbnail = (id, mark) => call('handover_thumbnail', { id, mark });
 export const handover_save_original = (id, mark) => call('handover_save_original', { id, mark });
 export const handover_save_report = (id) => call('handover_save_report', { id });
+/** With `confirmed` false: where a readable copy of the report would be written, to
+ * tell the person first. With `confirmed` true: writes it there and opens it with the
+ * system's viewer. Resolves to {path, opened, sha256}. */
+export const handover_open_report = (id, confirmed) => call('handover_open_report', { id, confirmed });
 export const handover_close = (id) => call('handover_close', { id });
 
 // settings.rs

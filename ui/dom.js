@@ -75,6 +75,15 @@ export function setMessage(el, kind, text) {
   el.textContent = text || '';
 }
 
+/** A message from the core (`lower case, no full stop`, as its errors are written)
+ * shown as a sentence: a capital first letter and a full stop. Display only. */
+export function sentence(text) {
+  const t = String(text || '').trim();
+  if (!t) return '';
+  const capital = t[0].toUpperCase() + t.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** Formats an RFC 3339 instant for people, in this computer's zone. */
 export function formatInstant(iso) {
   if (!iso) return '';

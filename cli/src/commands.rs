@@ -391,6 +391,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
                 text: text.as_deref(),
                 back_page: back_page.as_deref(),
                 selection: crate::disclosure::selection(
+                    daybook_core::vault::Output::Statement,
                     from.as_deref(),
                     to.as_deref(),
                     false,

@@ -5,29 +5,31 @@ use std::io::Write;
 use std::path::Path;
 
 use daybook_core::incident::Day;
-use daybook_core::vault::{DisclosurePreview, Selection, StatementOptions, Vault};
+use daybook_core::vault::{DisclosurePreview, Output, Selection, StatementOptions, Vault};
 use daybook_core::Result;
 use serde_json::json;
 
 use crate::session::{outln, print_json, unlock};
 use crate::Cli;
 
-/// The entries an export takes, from the command's flags.
+/// The entries an export of `output` takes, from the command's flags (by the
+/// core's one rule, `Selection::for_output`).
 pub fn selection(
+    output: Output,
     from: Option<&str>,
     to: Option<&str>,
     include_withdrawn: bool,
     include_private_notes: bool,
 ) -> Result<Selection> {
-    Ok(Selection {
-        from: from
-            .map(|t| Day::parse("from", t))
+    Ok(Selection::for_output(
+        output,
+        from.map(|t| Day::parse("from", t))
             .transpose()?
             .map(Day::date),
-        to: to.map(|t| Day::parse("to", t)).transpose()?.map(Day::date),
+        to.map(|t| Day::parse("to", t)).transpose()?.map(Day::date),
         include_withdrawn,
         include_private_notes,
-    })
+    ))
 }
 
 /// Prints what an export would hold; writes nothing.

@@ -121,6 +121,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             let mut vault = unlock(cli)?;
             if disclose.preview {
                 let selection = crate::disclosure::selection(
+                    daybook_core::vault::Output::Report,
                     from.as_deref(),
                     to.as_deref(),
                     *include_withdrawn,
@@ -221,6 +222,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             if disclose.preview {
                 let mut vault = unlock(cli)?;
                 let selection = crate::disclosure::selection(
+                    daybook_core::vault::Output::Handover,
                     from.as_deref(),
                     to.as_deref(),
                     !exclude_withdrawn,
@@ -302,8 +304,13 @@ pub fn run(cli: &Cli) -> Result<()> {
         } => {
             let mut vault = unlock(cli)?;
             if disclose.preview {
-                let selection =
-                    crate::disclosure::selection(from.as_deref(), to.as_deref(), true, false)?;
+                let selection = crate::disclosure::selection(
+                    daybook_core::vault::Output::EvidencePack,
+                    from.as_deref(),
+                    to.as_deref(),
+                    true,
+                    false,
+                )?;
                 return crate::disclosure::preview(&mut vault, &selection, disclose.preview_json);
             }
             outfile::check_not_vault(out_dir, vault.path())?;

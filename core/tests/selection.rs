@@ -207,3 +207,150 @@ fn the_evidence_pack_reports_progress_and_a_stopped_one_leaves_nothing() {
     assert!(matches!(err, daybook_core::Error::Cancelled), "{err:?}");
     assert!(!out.exists(), "a stopped pack leaves nothing");
 }
+
+/// The preview shown before an export and the export itself take entries by one
+/// rule (`Selection::for_output`): for every kind of output, with and without
+/// withdrawn entries, the preview names exactly the entries the custody log then
+/// records as given out, on a diary with withdrawn, erased and out-of-range entries.
+#[test]
+fn the_preview_names_exactly_the_entries_each_export_holds() {
+    use daybook_core::vault::{Output, PackOptions, Selection, StatementOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut vault, _) = Vault::create(
+        &dir.path().join("d.daybook"),
+        SecretString::from("correct horse battery staple".to_string()),
+        CreateOptions {
+            scrypt_log_n: Some(10),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let active = vault
+        .add(at("2026-11-01 12:00", "Europe/London", "he waited outside"))
+        .unwrap();
+    let withdrawn = vault
+        .add(at("2026-11-02 09:00", "Europe/London", "written twice"))
+        .unwrap();
+    vault.withdraw(withdrawn, "I wrote this one twice").unwrap();
+    let erased = vault
+        .add(at("2026-11-03 09:00", "Europe/London", "to be erased"))
+        .unwrap();
+    vault.erase(erased).unwrap();
+    let outside = vault
+        .add(at("2026-12-20 09:00", "Europe/London", "later on"))
+        .unwrap();
+    for (n, name) in [(active, "a.txt"), (withdrawn, "w.txt"), (outside, "o.txt")] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, name.as_bytes()).unwrap();
+        vault.attach(n, &p, "file").unwrap();
+    }
+    let (from, to) = (day("2026-11-01"), day("2026-11-30"));
+    let sorted = |mut v: Vec<u64>| {
+        v.sort();
+        v
+    };
+    let mut made = 0;
+    for include_withdrawn in [false, true] {
+        for include_private_notes in [false, true] {
+            for output in [
+                Output::Report,
+                Output::Statement,
+                Output::Handover,
+                Output::EvidencePack,
+            ] {
+                made += 1;
+                let selection = Selection::for_output(
+                    output,
+                    from,
+                    to,
+                    include_withdrawn,
+                    include_private_notes,
+                );
+                let preview = vault.disclosure_preview(&selection).unwrap();
+                let out = dir.path().join(format!("out{made}"));
+                match output {
+                    Output::Report => {
+                        vault
+                            .write_report(
+                                &out,
+                                &report::Options {
+                                    from,
+                                    to,
+                                    include_withdrawn,
+                                    include_private_notes,
+                                    ..Default::default()
+                                },
+                                &report::NoProgress,
+                            )
+                            .unwrap();
+                    }
+                    Output::Statement => {
+                        vault
+                            .write_statement(
+                                &out,
+                                &StatementOptions {
+                                    selection: selection.clone(),
+                                    ..Default::default()
+                                },
+                            )
+                            .unwrap();
+                    }
+                    Output::Handover => {
+                        vault
+                            .write_handover(
+                                &out,
+                                &HandoverOptions {
+                                    from,
+                                    to,
+                                    redact_witnesses: false,
+                                    include_withdrawn,
+                                    key: HandoverKey::Recipient(Identity::generate().recipient()),
+                                    include_private_notes,
+                                    given_to: String::new(),
+                                },
+                                &report::NoProgress,
+                            )
+                            .unwrap();
+                    }
+                    Output::EvidencePack => {
+                        vault
+                            .write_evidence_pack_with(
+                                &out,
+                                &PackOptions {
+                                    from,
+                                    to,
+                                    ..Default::default()
+                                },
+                                &report::NoProgress,
+                            )
+                            .unwrap();
+                    }
+                }
+                let custody = vault.custody().unwrap();
+                let given = custody.last().unwrap();
+                assert_eq!(
+                    sorted(preview.entries.clone()),
+                    sorted(given.entries.clone()),
+                    "{output:?}, withdrawn {include_withdrawn}, notes {include_private_notes}"
+                );
+                assert!(!preview.entries.contains(&outside));
+                let holds_withdrawn = preview.entries.contains(&withdrawn);
+                assert_eq!(
+                    holds_withdrawn,
+                    match output {
+                        Output::Statement => false,
+                        Output::EvidencePack => true,
+                        _ => include_withdrawn,
+                    },
+                    "{output:?}"
+                );
+                assert_eq!(
+                    preview.entries.contains(&erased),
+                    matches!(output, Output::Handover | Output::EvidencePack),
+                    "{output:?}"
+                );
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub mod error;
 pub mod form;
 pub mod practice;
 pub mod state;
+pub mod viewer;
 
 use std::time::Duration;
 
@@ -77,6 +78,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::messages::import_run,
             commands::messages::import_cancel,
             commands::messages::message_list,
+            commands::app::day_range,
             commands::export::export_run,
             commands::export::export_cancel,
             commands::export::export_preview,
@@ -93,6 +95,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::handover::handover_thumbnail,
             commands::handover::handover_save_original,
             commands::handover::handover_save_report,
+            commands::handover::handover_open_report,
             commands::handover::handover_close,
             commands::settings::settings_get,
             commands::settings::settings_save,

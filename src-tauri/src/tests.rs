@@ -960,6 +960,23 @@ fn a_handover_opens_checked_and_a_damaged_one_names_the_file() {
         .unwrap()
         .contains("2026"));
     assert_eq!(contents["exhibits"][0]["sha256"], sha.as_str());
+    // Each entry's day, by the core's rule, for the case view's date filter.
+    let day = contents["entries"][0]["day"].as_str().unwrap();
+    assert!(day.len() == 10 && day.starts_with("20"), "{day}");
+    // Opening the report first only says where its readable copy would go.
+    let place = invoke(
+        &app,
+        "handover_open_report",
+        json!({ "id": token, "confirmed": false }),
+    )
+    .unwrap();
+    assert_eq!(place["opened"], false, "{place}");
+    let would = std::path::PathBuf::from(place["path"].as_str().unwrap());
+    assert!(would.extension().is_some_and(|e| e == "pdf"), "{place}");
+    assert!(
+        !would.exists(),
+        "nothing is written before the person agrees"
+    );
     let mark = contents["exhibits"][0]["mark"]
         .as_str()
         .unwrap()
@@ -1248,4 +1265,30 @@ fn cancelling_an_import_keeps_nothing() {
     )
     .unwrap();
     assert_eq!(imported["entries"], json!([1, 2]), "{imported}");
+}
+
+#[test]
+fn typed_days_are_read_by_the_core_and_an_unreadable_one_names_its_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with(
+        dir.path().join("none.daybook"),
+        tempfile::tempdir().unwrap(),
+    );
+    let range = |from: &str, to: &str| invoke(&app, "day_range", json!({ "from": from, "to": to }));
+    assert_eq!(
+        range("01/09/2026", "2026-09-30").unwrap(),
+        json!({ "from": "2026-09-01", "to": "2026-09-30" })
+    );
+    assert_eq!(range("", " ").unwrap(), json!({ "from": null, "to": null }));
+    let err = range("31/02/2026", "").unwrap_err();
+    assert_eq!(
+        (&err["kind"], &err["field"]),
+        (&json!("invalid_field"), &json!("from"))
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("is not a day"),
+        "{err}"
+    );
+    let err = range("02/09/2026", "01/09/2026").unwrap_err();
+    assert_eq!(err["field"], "to", "{err}");
 }

@@ -5,16 +5,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, field, fileName, checkbox, message, setMessage } from '../dom.js';
-import { isoDay } from './timeline.js';
-
-/** Whether `text` is a day that exists (`31/13/2026` has the shape but is not one). */
-function realDay(text) {
-  const iso = isoDay(text);
-  if (!iso) return false;
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
-}
+import { add, h, field, fileName, checkbox, message, sentence, setMessage } from '../dom.js';
 
 export function render(root) {
   const T = S.export;
@@ -40,7 +31,8 @@ export function render(root) {
     const date = dateControls[err.field];
     if (date) {
       date.setAttribute('aria-invalid', 'true');
-      setMessage(dateMsg, 'error', realDay(date.value) ? T.badRange : T.badDate);
+      // The core read the days; its message says what is wrong with them.
+      setMessage(dateMsg, 'error', sentence(err.message) || S.errors.generic);
       setMessage(msg, 'error', T.checkDates);
       date.focus();
       return;

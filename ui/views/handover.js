@@ -6,7 +6,10 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, clear, field, fileName, formatBytes, formatInstant, message, setMessage } from '../dom.js';
+import { add, h, clear, field, fileName, formatBytes, formatInstant, message, sentence, setMessage } from '../dom.js';
+
+/** Entries of a case drawn at a time (more as the list scrolls). */
+const CASE_PAGE_ROWS = 100;
 
 export function render(root, ctx, params = {}) {
   const T = S.receive;
@@ -14,6 +17,7 @@ export function render(root, ctx, params = {}) {
   let openId = null;   // the open case's id
   let job = null;      // the running check
   const urls = [];
+  let observer = null; // draws more of the case's list as it scrolls
 
   const msg = message('error');
   const chosen = h('p', { class: 'name', id: 'handover-name' });
@@ -39,6 +43,8 @@ export function render(root, ctx, params = {}) {
     h('div', { class: 'actions' }, chooseButton));
 
   function forget() {
+    observer?.disconnect();
+    observer = null;
     for (const u of urls.splice(0)) URL.revokeObjectURL(u);
     if (openId !== null) api.handover_close(openId).catch(() => {});
     openId = null;
@@ -121,6 +127,7 @@ export function render(root, ctx, params = {}) {
     const contents = await api.handover_contents(opened.id);
     const id = opened.id;
     const caseMsg = message('ok');
+    caseMsg.id = 'case-message';
     const summary = h('p', { class: 'message ok', role: 'status', id: 'handover-summary' },
       T.allMatch(opened.files, opened.fingerprint, formatInstant(opened.created_at)));
     const facts = h('dl', { class: 'facts', id: 'handover-facts' });
@@ -147,12 +154,42 @@ export function render(root, ctx, params = {}) {
           setMessage(caseMsg, 'ok', T.savedAt(fileName(saved.path), saved.sha256));
         } catch (err) { if (err.kind !== 'dialog_cancelled') setMessage(caseMsg, 'error', err.message || S.errors.generic); }
       } }, T.saveReport) : null;
+    // Opening it in the system's viewer needs a readable copy on disk: say so, and
+    // where, before writing anything.
+    const openWarn = h('div', { class: 'message warn', id: 'open-report-warning', hidden: true, role: 'alert' });
+    const openReportButton = opened.has_report
+      ? h('button', { type: 'button', id: 'open-report', onclick: async () => {
+        try {
+          const place = await api.handover_open_report(id, false);
+          const confirm = h('button', { type: 'button', class: 'primary', id: 'open-report-confirm', onclick: async () => {
+            openWarn.hidden = true;
+            try {
+              const copy = await api.handover_open_report(id, true);
+              setMessage(caseMsg, 'warn', T.reportOpened(copy.path));
+            } catch (err) { setMessage(caseMsg, 'error', err.message || S.errors.generic); }
+            openReportButton.focus();
+          } }, T.openReportConfirm);
+          const cancel = h('button', { type: 'button', id: 'open-report-cancel', onclick: () => {
+            openWarn.hidden = true; openReportButton.focus();
+          } }, T.openReportCancel);
+          openWarn.replaceChildren(h('p', {}, T.openReportWarn(place.path)), h('div', { class: 'actions' }, confirm, cancel));
+          openWarn.hidden = false;
+          setMessage(caseMsg, 'ok', '');
+          confirm.focus();
+        } catch (err) { setMessage(caseMsg, 'error', err.message || S.errors.generic); }
+      } }, T.openReport) : null;
     const closeButton = h('button', { type: 'button', id: 'close-handover', onclick: () => {
       forget(); clear(result); picked = null; chosen.textContent = '';
       setMessage(msg, 'status', T.closed); chooseButton.focus();
     } }, T.close);
 
     const search = field({ label: T.search, name: 'handover-search', type: 'search', attrs: { autocomplete: 'off' } });
+    const from = field({ label: T.dateFrom, hint: T.dateHint, name: 'handover-from', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+    const to = field({ label: T.dateTo, hint: T.dateHint, name: 'handover-to', attrs: { autocomplete: 'off', inputmode: 'numeric' } });
+    const dateMsg = message('error');
+    dateMsg.id = 'handover-dates-message';
+    let days = { from: null, to: null };   // ISO days, as the core read them
+    let asked = 0;
     const behaviour = field({ label: T.behaviourFilter, name: 'handover-behaviour', as: 'select',
       options: [['', T.anyBehaviour], ...[...tally.keys()].map((k) => [k, label(k)])] });
     const list = h('ul', { class: 'case-entries', id: 'case-entries' });
@@ -160,23 +197,72 @@ export function render(root, ctx, params = {}) {
     const detail = h('div', { id: 'case-entry' });
     const exhibitsByMark = new Map(contents.exhibits.map((x) => [x.mark, x]));
 
-    const words = (r) => [r.entry.number, r.when, ...r.revisions.map((w) => [w.incident.description, w.incident.location, w.incident.who, w.incident.witnesses, w.incident.channel_detail].join(' ')), ...r.entry.exhibits].join(' ').toLowerCase();
-    function drawList() {
-      const q = search.control.value.trim().toLowerCase();
-      const b = behaviour.control.value;
-      const hits = contents.entries.filter((r) => (!q || q.split(/\s+/).every((t) => words(r).includes(t)))
-        && (!b || (r.entry.incident?.behaviours || []).includes(b)));
-      clear(list);
-      for (const r of hits) {
+    // What a search looks in, made once per entry (not on every keystroke).
+    const haystacks = new Map(contents.entries.map((r) => [r, [r.entry.number, r.when, ...r.revisions.map((w) => [w.incident.description, w.incident.location, w.incident.who, w.incident.witnesses, w.incident.channel_detail].join(' ')), ...r.entry.exhibits].join(' ').toLowerCase()]));
+    // Only the first rows are drawn; more as the list scrolls (as the timeline does),
+    // so a case of thousands of entries answers each keystroke at once.
+    let hits = [];
+    let drawn = 0;
+    const more = h('button', { type: 'button', id: 'case-more', hidden: true, onclick: () => drawMore() }, S.timeline.more);
+    function drawMore() {
+      const end = Math.min(drawn + CASE_PAGE_ROWS, hits.length);
+      const frag = document.createDocumentFragment();
+      for (const r of hits.slice(drawn, end)) {
         const text = r.entry.incident ? r.entry.incident.description : T.erasedEntry;
-        list.append(h('li', {}, h('button', { type: 'button', class: 'link case-entry-link', 'data-number': r.entry.number,
+        frag.append(h('li', {}, h('button', { type: 'button', class: 'link case-entry-link', 'data-number': r.entry.number,
           onclick: () => showEntry(r) },
         h('strong', {}, T.entryTitle(r.entry.number)), ' ', r.when ? `${r.when} — ` : '', text.length > 120 ? `${text.slice(0, 120)}…` : text)));
       }
+      list.append(frag);
+      drawn = end;
+      more.hidden = drawn >= hits.length;
+    }
+    function drawList() {
+      const q = search.control.value.trim().toLowerCase();
+      const b = behaviour.control.value;
+      const terms = q ? q.split(/\s+/) : [];
+      hits = contents.entries.filter((r) => terms.every((t) => haystacks.get(r).includes(t))
+        && (!b || (r.entry.incident?.behaviours || []).includes(b))
+        && (!days.from || r.day >= days.from) && (!days.to || r.day <= days.to));
+      clear(list);
+      drawn = 0;
+      drawMore();
       shownCount.textContent = T.shown(hits.length, contents.entries.length);
+    }
+    observer?.disconnect();
+    observer = new IntersectionObserver((seen) => {
+      if (seen.some((e) => e.isIntersecting) && drawn < hits.length) drawMore();
+    }, { rootMargin: '600px' });
+    // The typed days are read by the core (its one rule for days); the list keeps
+    // entries whose day, also the core's, is in the range.
+    async function readDays(quiet) {
+      const mine = ++asked;
+      try {
+        const range = await api.day_range(from.control.value, to.control.value);
+        if (mine !== asked) return;
+        days = range;
+        for (const c of [from.control, to.control]) c.setAttribute('aria-invalid', 'false');
+        setMessage(dateMsg, 'error', '');
+      } catch (err) {
+        if (mine !== asked) return;
+        // While a day is being typed it limits nothing; it is pointed out once the
+        // person leaves the field (or presses Enter).
+        days = { from: null, to: null };
+        drawList();
+        if (quiet) return;
+        for (const c of [from.control, to.control]) c.setAttribute('aria-invalid', 'false');
+        if (err.field === 'from' || err.field === 'to') (err.field === 'from' ? from : to).control.setAttribute('aria-invalid', 'true');
+        setMessage(dateMsg, 'error', sentence(err.message) || S.errors.generic);
+        return;
+      }
+      drawList();
     }
     search.control.addEventListener('input', drawList);
     behaviour.control.addEventListener('change', drawList);
+    for (const c of [from.control, to.control]) {
+      c.addEventListener('input', () => readDays(true));
+      c.addEventListener('change', () => readDays(false));
+    }
 
     function showEntry(r) {
       clear(detail);
@@ -236,11 +322,14 @@ export function render(root, ctx, params = {}) {
       summary,
       h('section', { class: 'card', 'aria-labelledby': 'cover-title' },
         h('h2', { id: 'cover-title' }, T.coverTitle), facts, caseMsg,
-        h('div', { class: 'actions' }, reportButton, closeButton)),
+        h('div', { class: 'actions' }, reportButton, openReportButton, closeButton), openWarn),
       h('section', { class: 'card', 'aria-labelledby': 'entries-title' },
-        h('h2', { id: 'entries-title' }, T.entriesTitle), search.wrap, behaviour.wrap, shownCount, list),
+        h('h2', { id: 'entries-title' }, T.entriesTitle), search.wrap, behaviour.wrap,
+        h('div', { class: 'date-range', id: 'handover-dates' }, from.wrap, to.wrap), dateMsg, shownCount, list,
+        h('div', { class: 'actions' }, more)),
       detail);
     drawList();
+    observer.observe(more);
     summary.setAttribute('tabindex', '-1');
     summary.focus();
   }

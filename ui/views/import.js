@@ -6,7 +6,7 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, clear, field, checkbox, fileName, formatBytes, message, phoneDay, setMessage } from '../dom.js';
+import { add, h, clear, field, checkbox, fileName, formatBytes, message, phoneDay, sentence, setMessage } from '../dom.js';
 
 /** How many problems the result lists before it only counts them. */
 const PROBLEMS_SHOWN = 5;
@@ -223,7 +223,7 @@ export function render(root, ctx) {
     } else if (err.field === 'from' || err.field === 'to') {
       const c = err.field === 'from' ? from.control : to.control;
       c.setAttribute('aria-invalid', 'true');
-      setMessage(dateMsg, 'error', /before the first day/.test(err.message || '') ? T.badRange : T.badDate);
+      setMessage(dateMsg, 'error', sentence(err.message) || S.errors.generic);
       pointAt(c.closest('.date-range'), c);
     } else if (err.field === 'zone') {
       zoneField.control.setAttribute('aria-invalid', 'true');

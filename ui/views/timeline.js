@@ -4,19 +4,9 @@
 
 import * as api from '../api.js';
 import { S } from '../strings.js';
-import { add, h, clear, field, message, setMessage } from '../dom.js';
+import { add, h, clear, field, message, sentence, setMessage } from '../dom.js';
 
 const PAGE_ROWS = 60;
-
-/** `01/09/2026` or `2026-09-01` → `2026-09-01`; '' when empty; null when unreadable. */
-export function isoDay(text) {
-  const t = text.trim();
-  if (!t) return '';
-  let m = t.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
-  if (m) return `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  m = t.match(/^(\d{4})-(\d{2})-(\d{2})$/);
-  return m ? t : null;
-}
 
 export async function render(root, ctx) {
   const T = S.timeline;
@@ -29,6 +19,8 @@ export async function render(root, ctx) {
   const behaviour = field({ label: T.behaviour, name: 'behaviour', as: 'select',
     options: [['', T.anyBehaviour], ...ctx.vocab.behaviours.map((b) => [b.key, b.label])] });
   const count = h('p', { class: 'timeline-count', id: 'entry-count', 'aria-live': 'polite' });
+  const dateMsg = message('error');
+  dateMsg.id = 'timeline-dates-message';
   const msg = message('error');
   const list = h('div', { id: 'timeline-list' });
   const more = h('button', { type: 'button', id: 'show-more', hidden: true }, T.more);
@@ -41,7 +33,7 @@ export async function render(root, ctx) {
         h('button', { type: 'button', class: 'primary', id: 'new-entry', onclick: () => ctx.go('entry-form') }, S.nav.newEntry))),
     held,
     h('div', { class: 'filters', role: 'search' }, search.wrap, from.wrap, to.wrap, behaviour.wrap),
-    count, msg, list, h('div', { class: 'actions' }, more));
+    dateMsg, count, msg, list, h('div', { class: 'actions' }, more));
 
   async function showHeld() {
     let notes = [];
@@ -122,12 +114,37 @@ export async function render(root, ctx) {
     more.hidden = drawn >= matches.length;
   }
 
+  // The typed days as the core read them (ISO; null for no limit). Each row's day is
+  // the core's too (`select::entry_day`), so comparing them is all that is left here.
+  let days = { from: null, to: null };
+  let asked = 0;
+  async function readDays(quiet) {
+    const mine = ++asked;
+    let error = null;
+    try {
+      const range = await api.day_range(from.control.value, to.control.value);
+      if (mine !== asked) return;
+      days = range;
+    } catch (err) {
+      if (mine !== asked) return;
+      // While a day is being typed it limits nothing; it is pointed out once the
+      // person leaves the field (or presses Enter).
+      days = { from: null, to: null };
+      error = err;
+    }
+    if (!quiet || !error) {
+      for (const c of [from.control, to.control]) c.setAttribute('aria-invalid', 'false');
+      const bad = error && { from: from.control, to: to.control }[error.field];
+      if (bad) bad.setAttribute('aria-invalid', 'true');
+      setMessage(dateMsg, 'error', error ? sentence(error.message) || S.errors.generic : '');
+    }
+    apply();
+  }
+
   function apply() {
     const words = search.control.value.toLowerCase().split(/\s+/).filter(Boolean);
-    const f = isoDay(from.control.value);
-    const t = isoDay(to.control.value);
-    from.control.setAttribute('aria-invalid', f === null ? 'true' : 'false');
-    to.control.setAttribute('aria-invalid', t === null ? 'true' : 'false');
+    const f = days.from;
+    const t = days.to;
     const b = behaviour.control.value;
     matches = rows.filter((r) =>
       (!f || r.day >= f) && (!t || r.day <= t) && (!b || r.behaviours.includes(b)) &&
@@ -136,13 +153,16 @@ export async function render(root, ctx) {
     drawn = 0; lastMonth = null; currentList = null;
     if (rows.length === 0) list.append(h('p', { class: 'empty' }, T.empty));
     else if (matches.length === 0) list.append(h('p', { class: 'empty' }, T.noMatch, ' ',
-      h('button', { type: 'button', class: 'link', onclick: () => { search.control.value = ''; from.control.value = ''; to.control.value = ''; behaviour.control.value = ''; apply(); } }, T.clear)));
+      h('button', { type: 'button', class: 'link', onclick: () => { search.control.value = ''; from.control.value = ''; to.control.value = ''; behaviour.control.value = ''; readDays(false); } }, T.clear)));
     drawMore();
     count.textContent = T.count(matches.length, rows.length);
   }
 
   search.control.addEventListener('input', apply);
-  for (const c of [from.control, to.control]) c.addEventListener('input', apply);
+  for (const c of [from.control, to.control]) {
+    c.addEventListener('input', () => readDays(true));
+    c.addEventListener('change', () => readDays(false));
+  }
   behaviour.control.addEventListener('change', apply);
   more.addEventListener('click', drawMore);
   const observer = new IntersectionObserver((seen) => {
@@ -150,6 +170,8 @@ export async function render(root, ctx) {
   }, { rootMargin: '600px' });
   observer.observe(more);
   apply();
+  // Days typed while the list was loading.
+  if (from.control.value.trim() || to.control.value.trim()) readDays(false);
 
   return { dispose: () => observer.disconnect() };
 }

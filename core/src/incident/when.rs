@@ -67,6 +67,26 @@ impl Day {
         Day::parse(field, text).map(Some)
     }
 
+    /// Reads the typed first and last days of a range (either may be empty, for no
+    /// limit), refusing a last day before the first: the one rule for every range
+    /// of days Daybook is given (exports, imports, the timeline, a handover's case).
+    /// The fields are named `from` and `to` in the error.
+    pub fn range(from: &str, to: &str) -> Result<(Option<Day>, Option<Day>)> {
+        let (from, to) = (
+            Day::parse_optional("from", from)?,
+            Day::parse_optional("to", to)?,
+        );
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(Error::InvalidField {
+                    field: "to".into(),
+                    message: "the last day is before the first day; please check the dates".into(),
+                });
+            }
+        }
+        Ok((from, to))
+    }
+
     /// `2026-09-01`.
     pub fn iso(self) -> String {
         self.0.format("%Y-%m-%d").to_string()
@@ -327,6 +347,33 @@ pub fn display_instant(at: DateTime<Utc>, zone_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn field_of(err: Error) -> String {
+        match err {
+            Error::InvalidField { field, .. } => field,
+            other => panic!("not a field error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_range_of_days_is_read_once_for_every_caller() {
+        assert_eq!(Day::range("", " ").unwrap(), (None, None));
+        let (from, to) = Day::range("01/09/2026", "2026-09-30").unwrap();
+        assert_eq!(from.map(Day::iso).as_deref(), Some("2026-09-01"));
+        assert_eq!(to.map(Day::uk).as_deref(), Some("30/09/2026"));
+        assert_eq!(Day::range("01/09/2026", "01/09/2026").unwrap().0, from);
+    }
+
+    #[test]
+    fn fail_an_unreadable_or_backwards_range_names_the_field() {
+        assert_eq!(field_of(Day::range("31/02/2026", "").unwrap_err()), "from");
+        assert_eq!(field_of(Day::range("", "next week").unwrap_err()), "to");
+        assert_eq!(field_of(Day::range("", "09/30/2026").unwrap_err()), "to");
+        let err = Day::range("02/09/2026", "01/09/2026").unwrap_err();
+        assert!(err.to_string().contains("before the first day"), "{err}");
+        assert_eq!(field_of(err), "to");
+        assert_eq!(field_of(Day::range("01/01/1899", "").unwrap_err()), "from");
+    }
 
     #[test]
     fn london_summer_time_is_stored_as_utc() {

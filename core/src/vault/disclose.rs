@@ -2,7 +2,7 @@
 //! the diary, and the preview a person sees before anything is written.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Vault;
 use crate::bundle::EntryRecord;
@@ -42,6 +42,21 @@ pub struct Preview {
     pub withdrawn_included: bool,
 }
 
+/// What an export makes. Each kind takes entries by the one rule in
+/// [`Selection::for_output`], for its preview and for the file itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Output {
+    /// The police-ready PDF report.
+    Report,
+    /// The draft witness statement.
+    Statement,
+    /// The encrypted handover file.
+    Handover,
+    /// The evidence pack: originals for an upload portal (not encrypted).
+    EvidencePack,
+}
+
 /// Which part of the diary an export takes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
@@ -49,14 +64,50 @@ pub struct Selection {
     pub to: Option<NaiveDate>,
     pub include_withdrawn: bool,
     pub include_private_notes: bool,
+    /// Erased entries go out as markers that say an entry was erased (the handover
+    /// and the evidence pack list them; the report and the statement do not count
+    /// them among their entries).
+    pub include_erased: bool,
+}
+
+impl Selection {
+    /// The one rule for which entries an export of `output` holds, from the
+    /// person's choices; the preview and the writer both use it, so the preview
+    /// names exactly the entries the file will hold:
+    /// - the report and the handover file: withdrawn entries and private notes as
+    ///   chosen;
+    /// - the statement: never withdrawn entries (a statement says what happened);
+    ///   private notes as chosen;
+    /// - the evidence pack: every entry's files, withdrawn ones too (a file is
+    ///   evidence whatever became of the entry), and never private notes;
+    /// - erased entries (markers only) in the handover file and the evidence pack.
+    pub fn for_output(
+        output: Output,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        include_withdrawn: bool,
+        include_private_notes: bool,
+    ) -> Selection {
+        let (include_withdrawn, include_private_notes) = match output {
+            Output::Report | Output::Handover => (include_withdrawn, include_private_notes),
+            Output::Statement => (false, include_private_notes),
+            Output::EvidencePack => (true, false),
+        };
+        Selection {
+            from,
+            to,
+            include_withdrawn,
+            include_private_notes,
+            include_erased: matches!(output, Output::Handover | Output::EvidencePack),
+        }
+    }
 }
 
 impl Vault {
     /// The entries, exhibits and messages of `selection`, with the diary's
     /// disclosure rules applied, and what the rules changed.
     pub(super) fn disclosed(&mut self, selection: &Selection) -> Result<Disclosed> {
-        let (mut records, mut exhibits) =
-            self.records_between(selection.from, selection.to, selection.include_withdrawn)?;
+        let (mut records, mut exhibits) = self.records_between(selection)?;
         let rules: Rules = self.settings()?.disclosure(selection.include_private_notes);
         let mut tally = Tally::default();
         for record in &mut records {

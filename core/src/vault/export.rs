@@ -9,6 +9,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 
+use super::disclose::{Output, Selection};
 use super::Vault;
 use crate::bundle::{self, handover, records::EntryRecord};
 use crate::crypto::{self, SealWriter};
@@ -238,19 +239,17 @@ impl Vault {
         Ok(summary)
     }
 
-    /// The entries (with every wording) and exhibits in a date range.
+    /// The entries (with every wording) and exhibits of a selection.
     pub(super) fn records_between(
         &mut self,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        include_withdrawn: bool,
+        selection: &Selection,
     ) -> Result<(Vec<EntryRecord>, Vec<Exhibit>)> {
         self.check_against_chain()?;
         let filter = Filter {
-            from: from.map(Day),
-            to: to.map(Day),
-            include_withdrawn,
-            include_erased: true,
+            from: selection.from.map(Day),
+            to: selection.to.map(Day),
+            include_withdrawn: selection.include_withdrawn,
+            include_erased: selection.include_erased,
             ..Filter::default()
         };
         let zone = self.settings()?.display_zone();
@@ -284,12 +283,13 @@ impl Vault {
         if let HandoverKey::Passphrase(p) = &options.key {
             super::check_passphrase("handover_passphrase", p)?;
         }
-        let disclosed = self.disclosed(&super::disclose::Selection {
-            from: options.from,
-            to: options.to,
-            include_withdrawn: options.include_withdrawn,
-            include_private_notes: options.include_private_notes,
-        })?;
+        let disclosed = self.disclosed(&Selection::for_output(
+            Output::Handover,
+            options.from,
+            options.to,
+            options.include_withdrawn,
+            options.include_private_notes,
+        ))?;
         let (records, exhibits, messages) =
             (disclosed.records, disclosed.exhibits, disclosed.messages);
         if records.is_empty() {
@@ -407,12 +407,13 @@ impl Vault {
         options: &PackOptions,
         progress: &dyn Progress,
     ) -> Result<bundle::pack::PackSummary> {
-        let disclosed = self.disclosed(&super::disclose::Selection {
-            from: options.from,
-            to: options.to,
-            include_withdrawn: true,
-            include_private_notes: false,
-        })?;
+        let disclosed = self.disclosed(&Selection::for_output(
+            Output::EvidencePack,
+            options.from,
+            options.to,
+            true,
+            false,
+        ))?;
         let (records, exhibits, messages) =
             (disclosed.records, disclosed.exhibits, disclosed.messages);
         // Imported messages are worth a pack on their own: their export may be

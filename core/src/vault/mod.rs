@@ -40,7 +40,7 @@ use crate::settings::{self, Settings};
 use crate::store::{self, meta, Store};
 
 pub use custody::Custody;
-pub use disclose::{Preview as DisclosurePreview, Selection};
+pub use disclose::{Output, Preview as DisclosurePreview, Selection};
 pub use evidence::Original;
 pub use export::{HandoverKey, HandoverOptions, PackOptions};
 pub use index::PAGE_ENTRIES;

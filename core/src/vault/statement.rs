@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::Utc;
 
-use super::disclose::Selection;
+use super::disclose::{Output, Selection};
 use super::Vault;
 use crate::error::Result;
 use crate::report::statement::{self, Statement};
@@ -27,7 +27,15 @@ impl Vault {
     /// Writes the statement draft to `out` (a new file), and the text and back page
     /// when asked. Returns the entry numbers it holds.
     pub fn write_statement(&mut self, out: &Path, options: &StatementOptions) -> Result<Vec<u64>> {
-        let disclosed = self.disclosed(&options.selection)?;
+        // Whatever the caller asked, a statement takes entries by the one rule.
+        let asked = &options.selection;
+        let disclosed = self.disclosed(&Selection::for_output(
+            Output::Statement,
+            asked.from,
+            asked.to,
+            asked.include_withdrawn,
+            asked.include_private_notes,
+        ))?;
         let settings = self.settings()?;
         let zone = settings.display_zone();
         let generated_at = Utc::now();

@@ -1,7 +1,7 @@
 //! App-wide commands: the vocabulary (labels live in the core, in one place), the
 //! event channel, and the activity ping behind auto-lock.
 
-use daybook_core::incident::{Behaviour, Channel as Via, Risk};
+use daybook_core::incident::{Behaviour, Channel as Via, Day, Risk};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -96,6 +96,26 @@ pub async fn app_about() -> CmdResult<About> {
             .collect(),
         third_party: serde_json::value::RawValue::from_string(THIRD_PARTY.to_owned())
             .map_err(|e| daybook_core::Error::Json(e.to_string()))?,
+    })
+}
+
+/// A range of days as the core reads it (ISO, `2026-09-01`), for the UI to compare
+/// with the days the core gives each entry.
+#[derive(Serialize)]
+pub struct DayRange {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Reads typed first and last days by the core's one rule (`Day::range`): either
+/// may be empty; an unreadable day, or a last day before the first, is an
+/// `invalid_field` error naming `from` or `to`.
+#[tauri::command]
+pub async fn day_range(from: String, to: String) -> CmdResult<DayRange> {
+    let (from, to) = Day::range(&from, &to)?;
+    Ok(DayRange {
+        from: from.map(Day::iso),
+        to: to.map(Day::iso),
     })
 }
 

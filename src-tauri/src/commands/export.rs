@@ -13,10 +13,13 @@ use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::dialogs;
 use daybook_core::bundle;
+use daybook_core::incident::Day;
 use daybook_core::outfile::{self, Existing};
 use daybook_core::progress::{Progress, Unit};
 use daybook_core::report;
-use daybook_core::vault::{HandoverKey, HandoverOptions, PackOptions, Selection, StatementOptions};
+use daybook_core::vault::{
+    HandoverKey, HandoverOptions, Output, PackOptions, Selection, StatementOptions,
+};
 use daybook_core::SecretString;
 
 use crate::error::{CmdResult, UiError};
@@ -33,6 +36,16 @@ pub enum ExportKind {
 }
 
 impl ExportKind {
+    /// The core's name for this output, whose rule decides which entries it takes.
+    fn output(self) -> Output {
+        match self {
+            ExportKind::Report => Output::Report,
+            ExportKind::Handover => Output::Handover,
+            ExportKind::EvidencePack => Output::EvidencePack,
+            ExportKind::Statement => Output::Statement,
+        }
+    }
+
     fn suggested_name(self) -> String {
         let day = chrono::Local::now().format("%Y-%m-%d");
         match self {
@@ -113,23 +126,11 @@ impl std::fmt::Debug for ExportOptions {
     }
 }
 
-/// A day from the form: `DD/MM/YYYY` or `YYYY-MM-DD`; empty is no limit.
-fn day(field: &str, text: &str) -> CmdResult<Option<NaiveDate>> {
-    Ok(daybook_core::incident::Day::parse_optional(field, text)?.map(|d| d.date()))
-}
-
-/// The date range, checked: both readable, and `from` not after `to`.
+/// The date range, read by the core's one rule (`Day::range`): both readable, and
+/// `from` not after `to`.
 fn range(options: &ExportOptions) -> CmdResult<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let (from, to) = (day("from", &options.from)?, day("to", &options.to)?);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(UiError::invalid(
-                "to",
-                "the last day is before the first day; please check the dates",
-            ));
-        }
-    }
-    Ok((from, to))
+    let (from, to) = Day::range(&options.from, &options.to)?;
+    Ok((from.map(Day::date), to.map(Day::date)))
 }
 
 #[derive(Serialize)]
@@ -322,12 +323,13 @@ fn run_export(
         }
         ExportKind::Statement => {
             let statement = StatementOptions {
-                selection: Selection {
+                selection: Selection::for_output(
+                    Output::Statement,
                     from,
                     to,
-                    include_withdrawn: false,
-                    include_private_notes: options.include_private_notes,
-                },
+                    options.include_withdrawn,
+                    options.include_private_notes,
+                ),
                 text_out: None,
                 back_page_out: None,
                 given_to: options.given_to.clone(),
@@ -352,16 +354,13 @@ pub async fn export_preview(
     options: ExportOptions,
 ) -> CmdResult<daybook_core::vault::DisclosurePreview> {
     let (from, to) = range(&options)?;
-    let selection = Selection {
+    let selection = Selection::for_output(
+        kind.output(),
         from,
         to,
-        include_withdrawn: match kind {
-            ExportKind::EvidencePack => true,
-            ExportKind::Statement => false,
-            _ => options.include_withdrawn,
-        },
-        include_private_notes: options.include_private_notes && kind != ExportKind::EvidencePack,
-    };
+        options.include_withdrawn,
+        options.include_private_notes,
+    );
     state.with_vault(|v| v.disclosure_preview(&selection))
 }
 

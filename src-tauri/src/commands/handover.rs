@@ -10,7 +10,9 @@ use daybook_core::bundle::handover::Case;
 use daybook_core::bundle::records::EntryRecord;
 use daybook_core::bundle::sealed::Key;
 use daybook_core::evidence::Exhibit;
+use daybook_core::incident::local_zone;
 use daybook_core::progress::{Progress, Unit};
+use daybook_core::select;
 use serde::Serialize;
 use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -60,11 +62,13 @@ pub struct Contents {
 }
 
 /// One entry of a case, with its times in words (the current wording's, and each
-/// saved wording's, oldest first).
+/// saved wording's, oldest first), and the day it counts for in a range of days
+/// (ISO, by the core's one rule, `select::entry_day`).
 #[derive(Serialize)]
 pub struct CaseEntry {
     #[serde(flatten)]
     record: EntryRecord,
+    day: String,
     when: Option<String>,
     wordings_when: Vec<String>,
 }
@@ -235,11 +239,15 @@ pub async fn handover_cancel(state: State<'_, AppState>, job: u64) -> CmdResult<
 pub async fn handover_contents(state: State<'_, AppState>, id: u64) -> CmdResult<Contents> {
     let case = case(&state, id)?;
     let case = lock(&case);
+    let zone = local_zone();
     Ok(Contents {
         entries: case
             .entries
             .iter()
             .map(|r| CaseEntry {
+                day: select::entry_day(&r.entry, &zone)
+                    .format("%Y-%m-%d")
+                    .to_string(),
                 when: r.entry.incident.as_ref().map(|i| i.occurred.display()),
                 wordings_when: r
                     .revisions
@@ -313,6 +321,61 @@ pub async fn handover_save_report<R: Runtime>(
     Ok(Saved {
         path: out.display().to_string(),
         sha256,
+    })
+}
+
+/// Where a readable copy of the report is (or would be) written to open it.
+#[derive(Serialize)]
+pub struct ReportCopy {
+    path: String,
+    /// Whether it was written and handed to the viewer (else: where it would be).
+    opened: bool,
+    sha256: Option<String>,
+}
+
+/// Opens the report with the system's PDF viewer. A viewer can only read a file,
+/// so the report is written, NOT encrypted, as a new file in the Downloads folder
+/// (else the home folder). With `confirmed` false nothing is written: the answer
+/// says where it would go, for the UI to tell the person first; with `confirmed`
+/// true it is written there, checked, and opened.
+#[tauri::command]
+pub async fn handover_open_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: u64,
+    confirmed: bool,
+) -> CmdResult<ReportCopy> {
+    let case = case(&state, id)?;
+    let dir = app
+        .path()
+        .download_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| app.path().home_dir().ok())
+        .ok_or_else(|| UiError::new("io", "Daybook cannot find your home folder"))?;
+    let stem = {
+        let case = lock(&case);
+        let short: String = case.manifest.fingerprint.chars().take(8).collect();
+        format!("daybook-report-{short}")
+    };
+    let out = crate::viewer::free_name(&dir, &stem, "pdf")?;
+    if !confirmed {
+        return Ok(ReportCopy {
+            path: out.display().to_string(),
+            opened: false,
+            sha256: None,
+        });
+    }
+    let path = out.clone();
+    let sha256 =
+        tauri::async_runtime::spawn_blocking(move || lock(&case).save("report.pdf", &path))
+            .await
+            .map_err(|e| UiError::new("io", e.to_string()))??;
+    crate::viewer::open(&out)?;
+    Ok(ReportCopy {
+        path: out.display().to_string(),
+        opened: true,
+        sha256: Some(sha256),
     })
 }
 

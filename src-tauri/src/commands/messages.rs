@@ -220,16 +220,7 @@ fn parse_day_order(text: &str) -> CmdResult<Option<DayOrder>> {
 
 /// The form as the core's choice: days read and in order, the day order named.
 fn choice(form: ImportForm) -> CmdResult<ImportChoice> {
-    let from = Day::parse_optional("from", &form.from)?;
-    let to = Day::parse_optional("to", &form.to)?;
-    if let (Some(f), Some(t)) = (from, to) {
-        if f.date() > t.date() {
-            return Err(UiError::invalid(
-                "to",
-                "the last day is before the first day; please check the dates",
-            ));
-        }
-    }
+    let (from, to) = Day::range(&form.from, &form.to)?;
     Ok(ImportChoice {
         people: form.people,
         from,

@@ -1,5 +1,6 @@
-//! The export options and erasing an entry, in the real webview: a report limited to
-//! a date range with witnesses left out (checked with `pdftotext`), a date that cannot
+//! The export options and erasing an entry, in the real webview: the timeline's date
+//! filter (days read by the core, an unreadable one said at its field), a report
+//! limited to a date range with witnesses left out (checked with `pdftotext`), a date that cannot
 //! be read pointed at by its field, and an entry erased from its page after the
 //! in-page confirmation (Cancel focused first), after which the timeline shows it as
 //! erased and search no longer finds its words.
@@ -60,6 +61,56 @@ async fn export_options_and_erase() -> Res {
         "20/11/2026",
         "A letter about the orchard was pushed through the door.",
         "Priya Ramanathan saw him at the door",
+    )
+    .await?;
+
+    // The timeline's dates, read by the core: a range keeps one entry; a day that
+    // does not exist is said at its field once the person leaves it.
+    click(&c, "nav button:first-child").await?;
+    wait_heading(&c, "Your entries").await?;
+    wait_js(
+        &c,
+        "document.getElementById('entry-count')?.textContent === '2 entries'",
+        10,
+    )
+    .await?;
+    let set_day = |name: &str, text: &str| {
+        format!(
+            "const d = document.querySelector('input[name={name}]'); d.value = '{text}'; \
+             d.dispatchEvent(new Event('input')); d.dispatchEvent(new Event('change')); return true;"
+        )
+    };
+    c.execute(&set_day("from", "01/11/2026"), vec![]).await?;
+    wait_js(
+        &c,
+        "document.getElementById('entry-count')?.textContent === 'Showing 1 of 2 entries'",
+        10,
+    )
+    .await?;
+    c.execute(&set_day("to", "2026-13-01"), vec![]).await?;
+    wait_js(&c, "(document.getElementById('timeline-dates-message')?.textContent || '').includes('is not a day')", 10).await?;
+    assert_eq!(
+        c.execute(
+            "return document.querySelector('input[name=to]').getAttribute('aria-invalid');",
+            vec![]
+        )
+        .await?,
+        serde_json::json!("true")
+    );
+    screen(&c, "19-timeline-bad-date").await?;
+    c.execute(&set_day("to", "30/11/2026"), vec![]).await?;
+    wait_js(
+        &c,
+        "document.getElementById('entry-count')?.textContent === 'Showing 1 of 2 entries' && !document.getElementById('timeline-dates-message').textContent",
+        10,
+    )
+    .await?;
+    c.execute(&set_day("from", ""), vec![]).await?;
+    c.execute(&set_day("to", ""), vec![]).await?;
+    wait_js(
+        &c,
+        "document.getElementById('entry-count')?.textContent === '2 entries'",
+        10,
     )
     .await?;
 

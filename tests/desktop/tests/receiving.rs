@@ -1,8 +1,11 @@
 //! Receiving a handover file, as a support worker does, on the first-run screen (no
 //! diary of one's own): choose it, type its passphrase, watch the check, then read
-//! it: the cover facts, the entries searched, an entry's wording and its photo, and
-//! an original saved with its SHA-256 shown and matching. A handover with one byte
-//! flipped fails the check, names the damaged file, and shows nothing else.
+//! it: the cover facts, the entries searched and filtered by behaviour and by dates
+//! (read by the core; an unreadable day is said plainly), an entry's wording and its
+//! photo, an original saved with its SHA-256 shown and matching, and the report
+//! opened with the system's viewer only after saying where its unencrypted copy
+//! goes. A handover with one byte flipped fails the check, names the damaged file,
+//! and shows nothing else.
 
 mod harness;
 
@@ -76,9 +79,13 @@ async fn a_handover_is_checked_then_read() -> Res {
     // The dialog's answer is read from this file each time.
     let answer = work.path().join("pick");
     std::fs::write(&answer, good.display().to_string())?;
+    // What the system's viewer was asked to open (the debug build writes it here
+    // instead of starting one).
+    let viewed = work.path().join("viewed");
     let driver = Driver::start(&[
         ("DAYBOOK_TEST_SAVE_DIR", saves.display().to_string()),
         ("DAYBOOK_TEST_PICK_FROM", answer.display().to_string()),
+        ("DAYBOOK_TEST_VIEWER", viewed.display().to_string()),
     ])?;
     let c = driver.session().await?;
 
@@ -150,6 +157,58 @@ async fn a_handover_is_checked_then_read() -> Res {
         vec![],
     )
     .await?;
+
+    // Dates: typed as people type them, read by the core. November on: one entry.
+    let set_day = |name: &'static str, text: &'static str| {
+        format!(
+            "const d = document.querySelector('input[name={name}]'); d.value = '{text}'; \
+             d.dispatchEvent(new Event('input')); d.dispatchEvent(new Event('change')); return true;"
+        )
+    };
+    c.execute(&set_day("handover-from", "01/11/2026"), vec![])
+        .await?;
+    wait_js(
+        &c,
+        "document.querySelectorAll('#case-entries li').length === 1",
+        10,
+    )
+    .await?;
+    assert!(text_of(&c, "#case-entries").await?.contains("dead flowers"));
+    c.execute(&set_day("handover-to", "2026-11-19"), vec![])
+        .await?;
+    wait_js(
+        &c,
+        "document.querySelectorAll('#case-entries li').length === 0",
+        10,
+    )
+    .await?;
+    // A day that does not exist is said plainly, at its field; it limits nothing.
+    c.execute(&set_day("handover-to", "31/02/2026"), vec![])
+        .await?;
+    wait_js(&c, "(document.getElementById('handover-dates-message')?.textContent || '').includes('is not a day')", 10).await?;
+    let said = text_of(&c, "#handover-dates-message").await?;
+    assert!(said.contains("'31/02/2026' is not a day"), "{said}");
+    let invalid = c
+        .execute(
+            "return document.querySelector('input[name=handover-to]').getAttribute('aria-invalid');",
+            vec![],
+        )
+        .await?;
+    assert_eq!(invalid, serde_json::json!("true"));
+    c.execute("document.getElementById('handover-dates').scrollIntoView({ block: 'center' }); return true;", vec![]).await?;
+    screen(&c, "receiving-02b-bad-date").await?;
+    // A last day before the first is refused too, by the same rule.
+    c.execute(&set_day("handover-to", "01/10/2026"), vec![])
+        .await?;
+    wait_js(&c, "(document.getElementById('handover-dates-message')?.textContent || '').includes('before the first day')", 10).await?;
+    c.execute(&set_day("handover-from", ""), vec![]).await?;
+    c.execute(&set_day("handover-to", ""), vec![]).await?;
+    wait_js(
+        &c,
+        "document.querySelectorAll('#case-entries li').length === 2 && !document.getElementById('handover-dates-message').textContent",
+        10,
+    )
+    .await?;
     type_into(&c, "input[name=handover-search]", "flowers").await?;
 
     // The entry, its wording, and its photo shown from memory.
@@ -177,6 +236,53 @@ async fn a_handover_is_checked_then_read() -> Res {
     // Nothing else was written where the copies go.
     assert_eq!(std::fs::read_dir(&saves)?.count(), 1);
     screen(&c, "receiving-04-saved").await?;
+
+    // The report in the system's viewer: first where its readable copy would go,
+    // with nothing written yet; then written there and handed to the viewer.
+    c.execute(
+        "document.getElementById('open-report').scrollIntoView({ block: 'center' }); return true;",
+        vec![],
+    )
+    .await?;
+    click(&c, "#open-report").await?;
+    wait_js(
+        &c,
+        "!document.getElementById('open-report-warning').hidden",
+        10,
+    )
+    .await?;
+    let warning = text_of(&c, "#open-report-warning").await?;
+    let home = driver.home.path().display().to_string();
+    assert!(
+        warning.contains("NOT encrypted") && warning.contains(&home),
+        "{warning}"
+    );
+    assert!(
+        !viewed.exists(),
+        "nothing is opened before the person agrees"
+    );
+    let pdfs = |dir: &std::path::Path| -> Res<Vec<std::path::PathBuf>> {
+        Ok(std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .collect())
+    };
+    assert!(pdfs(driver.home.path())?.is_empty());
+    screen(&c, "receiving-04b-open-report").await?;
+    click(&c, "#open-report-confirm").await?;
+    wait_js(
+        &c,
+        "(document.querySelector('#case-message.warn')?.textContent || '').includes('PDF viewer')",
+        20,
+    )
+    .await?;
+    let said = text_of(&c, "#case-message.warn").await?;
+    let opened = std::fs::read_to_string(&viewed)?;
+    let opened = std::path::PathBuf::from(opened.trim());
+    assert!(said.contains(&opened.display().to_string()), "{said}");
+    assert_eq!(pdfs(driver.home.path())?, vec![opened.clone()]);
+    assert!(std::fs::read(&opened)?.starts_with(b"%PDF"));
+    screen(&c, "receiving-04c-report-opened").await?;
 
     // The damaged file: the failure names the file, and nothing else is shown.
     // Scrolled into view first: the cover card is far above the entry.
