@@ -220,7 +220,7 @@ mod tests {
             .collect();
         for c in listed["crates"].as_array().unwrap() {
             let name = format!(
-                "{} {}",
+                "{}@{}",
                 c["name"].as_str().unwrap(),
                 c["version"].as_str().unwrap()
             );
