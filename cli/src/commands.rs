@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use daybook_core::entry::Entry;
-use daybook_core::incident::{local_zone, Behaviour, Day};
+use daybook_core::incident::{local_zone, Behaviour};
 use daybook_core::outfile::{self, Existing};
 use daybook_core::select::Filter;
 use daybook_core::vault::{CreateOptions, Vault};
@@ -114,8 +114,7 @@ pub fn run(cli: Cli) -> std::result::Result<(), Failure> {
             search,
             json,
         } => {
-            let from = from.as_deref().map(|d| Day::parse("from", d)).transpose()?;
-            let to = to.as_deref().map(|d| Day::parse("to", d)).transpose()?;
+            let (from, to) = crate::session::days(from.as_deref(), to.as_deref())?;
             let behaviours = behaviours
                 .iter()
                 .flat_map(|b| b.split(','))

@@ -21,12 +21,11 @@ pub fn selection(
     include_withdrawn: bool,
     include_private_notes: bool,
 ) -> Result<Selection> {
+    let (from, to) = crate::session::days(from, to)?;
     Ok(Selection::for_output(
         output,
-        from.map(|t| Day::parse("from", t))
-            .transpose()?
-            .map(Day::date),
-        to.map(|t| Day::parse("to", t)).transpose()?.map(Day::date),
+        from.map(Day::date),
+        to.map(Day::date),
         include_withdrawn,
         include_private_notes,
     ))

@@ -16,10 +16,13 @@ use crate::session::{auto_backup, create_private, outln, print_json, unlock, vau
 use crate::{secret, Cli, Command, Failure, HandoverCommand};
 use daybook_core::incident::Day;
 
-fn day(field: &str, text: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
-    text.as_deref()
-        .map(|d| Day::parse(field, d).map(Day::date))
-        .transpose()
+/// `--from`/`--to` as dates, by the core's one rule for a range of days.
+fn dates(
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> {
+    let (from, to) = crate::session::days(from.as_deref(), to.as_deref())?;
+    Ok((from.map(Day::date), to.map(Day::date)))
 }
 
 fn handover_key(identity: Option<&Path>, passphrase_file: Option<&Path>) -> Result<Key> {
@@ -105,9 +108,10 @@ pub fn run(cli: &Cli) -> Result<()> {
             messages,
             disclose,
         } => {
+            let (first, last) = dates(from, to)?;
             let options = report::Options {
-                from: day("from", from)?,
-                to: day("to", to)?,
+                from: first,
+                to: last,
                 include_withdrawn: *include_withdrawn,
                 redact_witnesses: *redact_witnesses,
                 thumbnails: !no_thumbnails,
@@ -245,9 +249,10 @@ pub fn run(cli: &Cli) -> Result<()> {
                     })
                 }
             };
+            let (first, last) = dates(from, to)?;
             let options = HandoverOptions {
-                from: day("from", from)?,
-                to: day("to", to)?,
+                from: first,
+                to: last,
                 redact_witnesses: *redact_witnesses,
                 include_withdrawn: !exclude_withdrawn,
                 key,
@@ -326,11 +331,12 @@ pub fn run(cli: &Cli) -> Result<()> {
             } else {
                 None
             };
+            let (first, last) = dates(from, to)?;
             let summary = vault.write_evidence_pack_with(
                 out_dir,
                 &daybook_core::vault::PackOptions {
-                    from: day("from", from)?,
-                    to: day("to", to)?,
+                    from: first,
+                    to: last,
                     batching,
                     given_to: disclose.given_to.clone(),
                 },

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::Path;
 
 use daybook_core::import::{self, DayOrder, Summary};
-use daybook_core::incident::Day;
 use daybook_core::message::{self, Message};
 use daybook_core::progress::NoProgress;
 use daybook_core::vault::{ImportChoice, Imported};
@@ -56,10 +55,11 @@ pub fn import(cli: &Cli, args: ImportArgs<'_>) -> Result<()> {
             message: "choose whose contact this is about with --person".into(),
         });
     }
+    let (from, to) = crate::session::days(args.from, args.to)?;
     let choice = ImportChoice {
         people: args.people.to_vec(),
-        from: args.from.map(|t| Day::parse("from", t)).transpose()?,
-        to: args.to.map(|t| Day::parse("to", t)).transpose()?,
+        from,
+        to,
         day_order,
         zone: args.zone.map(str::to_string),
         how: crate::input::read_dash("--how", args.how)?,
@@ -201,10 +201,11 @@ pub struct ListArgs<'a> {
 }
 
 pub fn list(cli: &Cli, args: ListArgs<'_>) -> Result<()> {
+    let (from, to) = crate::session::days(args.from, args.to)?;
     let filter = message::Filter {
         person: args.person.map(str::to_string),
-        from: args.from.map(|t| Day::parse("from", t)).transpose()?,
-        to: args.to.map(|t| Day::parse("to", t)).transpose()?,
+        from,
+        to,
         entry: args.entry,
     };
     let mut vault = unlock(cli)?;

@@ -39,6 +39,18 @@ macro_rules! out {
 }
 pub(crate) use out;
 
+/// `--from`/`--to` read by the core's one rule for a range of days (`Day::range`):
+/// an unreadable day, or a last day before the first, is refused naming the flag.
+pub fn days(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(
+    Option<daybook_core::incident::Day>,
+    Option<daybook_core::incident::Day>,
+)> {
+    daybook_core::incident::Day::range(from.unwrap_or(""), to.unwrap_or(""))
+}
+
 pub fn vault_path(cli: &Cli) -> PathBuf {
     cli.vault.clone().unwrap_or_else(Vault::default_path)
 }

@@ -1509,3 +1509,38 @@ fn version_manual_and_completions_come_from_the_binary() {
     // Nothing here needed or made a diary.
     assert!(!vault.exists());
 }
+
+/// Every command that takes `--from`/`--to` reads them by the core's one rule for a
+/// range of days, as the app does: a last day before the first is refused (exit 2,
+/// naming the flag) instead of quietly selecting nothing.
+#[test]
+fn a_backwards_range_of_days_is_refused_everywhere() {
+    let d = Diary::new();
+    d.add(&["--occurred", "2026-09-05 10:00", "--what", "At the gate"]);
+    let out = d.dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let backwards = ["--from", "2026-09-10", "--to", "2026-09-01"];
+    for command in [
+        vec!["list"],
+        vec!["messages"],
+        vec!["report", out],
+        vec!["statement", out],
+        vec!["evidence-pack", out],
+        vec!["handover", out, "--generate-passphrase"],
+    ] {
+        let mut args = command.clone();
+        args.extend(backwards);
+        let run = d.run(&args).expect(2);
+        assert!(
+            run.stderr.contains("the last day is before the first day"),
+            "{command:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!std::path::Path::new(out).exists());
+    // The same days the right way round select the entry.
+    assert_eq!(
+        d.numbers(&["--from", "2026-09-01", "--to", "2026-09-10"]),
+        vec![1]
+    );
+}

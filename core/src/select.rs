@@ -99,8 +99,17 @@ pub fn recorded_day(at: DateTime<Utc>, zone: &str) -> NaiveDate {
 /// response, the police reference and officer, the impact, the order breached, the
 /// behaviours (key and the short label the app shows), tags and exhibit marks.
 pub fn search_text(entry: &Entry) -> String {
+    search_text_with(entry, std::iter::empty())
+}
+
+/// [`search_text`], also looking in earlier wordings (a handover's case view shows
+/// every wording, so a search there finds words that were amended away).
+pub fn search_text_with<'a>(
+    entry: &'a Entry,
+    earlier: impl Iterator<Item = &'a crate::incident::Incident>,
+) -> String {
     let mut parts: Vec<String> = vec![entry.number.to_string()];
-    if let Some(i) = &entry.incident {
+    for i in entry.incident.iter().chain(earlier) {
         parts.extend(
             [
                 &i.description,
@@ -156,6 +165,28 @@ mod tests {
 
     fn day(text: &str) -> Option<Day> {
         Some(Day::parse("day", text).unwrap())
+    }
+
+    /// The case view's search: the diary's fields, in the current and every earlier
+    /// wording; the current wording alone gives exactly `search_text`.
+    #[test]
+    fn search_with_earlier_wordings_finds_amended_words() {
+        let e = entry(7, "2026-07-14 21:40", "Europe/London", "A grey car outside");
+        let earlier = Incident::new(
+            Occurred::parse("2026-07-14 21:40", None, false, "Europe/London").unwrap(),
+            "First wording: a blue van",
+        );
+        assert_eq!(search_text_with(&e, std::iter::empty()), search_text(&e));
+        let all = search_text_with(&e, [&earlier].into_iter());
+        assert!(
+            all.contains("blue van") && all.contains("grey car"),
+            "{all}"
+        );
+        assert!(!search_text(&e).contains("blue van"));
+        assert!(
+            all.contains("sam neighbour") && all.contains("ab/3"),
+            "{all}"
+        );
     }
 
     #[test]

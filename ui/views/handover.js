@@ -197,8 +197,9 @@ export function render(root, ctx, params = {}) {
     const detail = h('div', { id: 'case-entry' });
     const exhibitsByMark = new Map(contents.exhibits.map((x) => [x.mark, x]));
 
-    // What a search looks in, made once per entry (not on every keystroke).
-    const haystacks = new Map(contents.entries.map((r) => [r, [r.entry.number, r.when, ...r.revisions.map((w) => [w.incident.description, w.incident.location, w.incident.who, w.incident.witnesses, w.incident.channel_detail].join(' ')), ...r.entry.exhibits].join(' ').toLowerCase()]));
+    // What a search looks in: the core's text for each entry (the fields the diary's
+    // own search covers, in every wording), made once when the case was opened.
+    const haystacks = new Map(contents.entries.map((r) => [r, r.search]));
     // Only the first rows are drawn; more as the list scrolls (as the timeline does),
     // so a case of thousands of entries answers each keystroke at once.
     let hits = [];

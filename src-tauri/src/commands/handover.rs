@@ -69,6 +69,9 @@ pub struct CaseEntry {
     #[serde(flatten)]
     record: EntryRecord,
     day: String,
+    /// What a search looks in, by the core's one rule (`select::search_text_with`:
+    /// the same fields as the diary's own search, in every wording), lower case.
+    search: String,
     when: Option<String>,
     wordings_when: Vec<String>,
 }
@@ -248,6 +251,7 @@ pub async fn handover_contents(state: State<'_, AppState>, id: u64) -> CmdResult
                 day: select::entry_day(&r.entry, &zone)
                     .format("%Y-%m-%d")
                     .to_string(),
+                search: select::search_text_with(&r.entry, r.revisions.iter().map(|w| &w.incident)),
                 when: r.entry.incident.as_ref().map(|i| i.occurred.display()),
                 wordings_when: r
                     .revisions
