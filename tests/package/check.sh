@@ -99,10 +99,18 @@ version=$(daybook --version)
 [ "$version" = "daybook $(dpkg-deb -f "$deb" Version)" ] || fail "daybook --version said: $version"
 echo "$version"
 man -w daybook >/dev/null 2>&1 || [ -f /usr/share/man/man1/daybook.1.gz ] || fail "no manual page"
-# dpkg's trigger ran update-mime-database: handover files now have their type.
+# dpkg's triggers ran update-mime-database and update-desktop-database: a handover
+# file now has its type, and Daybook is the program that opens it.
 if command -v update-mime-database >/dev/null 2>&1; then
     [ -f /usr/share/mime/application/x-daybook-handover.xml ] \
         || fail "the handover file type was not registered"
+fi
+if command -v gio >/dev/null 2>&1; then
+    : > "$work/case.daybook-handover"
+    type=$(gio info -a standard::content-type "$work/case.daybook-handover" | sed -n 's/.*content-type: //p')
+    [ "$type" = application/x-daybook-handover ] || fail "a handover file's type is '$type'"
+    gio mime application/x-daybook-handover | grep -q 'Daybook.desktop' \
+        || fail "Daybook does not open handover files: $(gio mime application/x-daybook-handover)"
 fi
 
 echo "== the installed app, through WebDriver"
