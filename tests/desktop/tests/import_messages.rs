@@ -201,6 +201,13 @@ async fn import_a_whatsapp_chat_cancel_then_import_and_read_it() -> Res {
     screen(&c, "74-import-cancelled").await?;
     click(&c, "nav button:first-child").await?;
     wait_heading(&c, "Your entries").await?;
+    // The count is written once the list has loaded.
+    wait_js(
+        &c,
+        "!!document.getElementById('entry-count')?.textContent",
+        30,
+    )
+    .await?;
     assert_eq!(text_of(&c, "#entry-count").await?, "0 entries");
 
     // Again, to the end.
