@@ -106,8 +106,11 @@ if command -v update-mime-database >/dev/null 2>&1; then
         || fail "the handover file type was not registered"
 fi
 if command -v gio >/dev/null 2>&1; then
-    : > "$work/case.daybook-handover"
-    type=$(gio info -a standard::content-type "$work/case.daybook-handover" | sed -n 's/.*content-type: //p')
+    # A file that starts as every handover file does (an empty one is always
+    # text/plain to GIO).
+    printf 'age-encryption.org/v1\n-> scrypt x 18\n' > "$work/case.daybook-handover"
+    type=$(gio info -a standard::content-type "$work/case.daybook-handover" \
+        | sed -n 's/.*standard::content-type: //p')
     [ "$type" = application/x-daybook-handover ] || fail "a handover file's type is '$type'"
     gio mime application/x-daybook-handover | grep -q 'Daybook.desktop' \
         || fail "Daybook does not open handover files: $(gio mime application/x-daybook-handover)"
