@@ -348,6 +348,20 @@ pub(crate) fn blob(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Vec<
     })
 }
 
+/// A stored id's text, whatever bytes the column holds: text that is no longer UTF-8
+/// (a damaged byte) is read with replacement characters, so the record it names no
+/// longer matches its sealed envelope and is found as damaged at that place, rather
+/// than stopping the diary being read or checked.
+pub(crate) fn text(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<String> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(idx)? {
+        ValueRef::Blob(b) | ValueRef::Text(b) => String::from_utf8_lossy(b).into_owned(),
+        ValueRef::Null => String::new(),
+        ValueRef::Integer(n) => n.to_string(),
+        ValueRef::Real(x) => x.to_string(),
+    })
+}
+
 /// SQLite stores integers signed; our sequence numbers and sizes are never negative.
 pub(crate) fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
