@@ -88,6 +88,10 @@ pub(crate) fn last_change_at(
 }
 
 pub(super) fn read_head_record(conn: &rusqlite::Connection, keys: &Keys) -> Result<HeadRecord> {
+    store::snapshot(conn, |conn| read_head_record_in(conn, keys))
+}
+
+fn read_head_record_in(conn: &rusqlite::Connection, keys: &Keys) -> Result<HeadRecord> {
     let sealed = meta::get(conn, meta::HEAD)?.ok_or_else(head_missing)?;
     let head: HeadRecord = record::open(keys, head_place(), &sealed)?;
     let (count, last) = store::events::count_and_last(conn)?;
@@ -165,6 +169,7 @@ pub(super) fn check_recorded(
     let Some(recorded) = recorded else {
         return Ok(());
     };
+    // Callers read the head and the row in one snapshot (`store::snapshot`).
     match meta_sha256(conn, name)? {
         None => Err(Error::tampered(what, "it was removed from the diary file")),
         Some(stored) if stored != *recorded => Err(Error::tampered(
@@ -179,9 +184,12 @@ pub(super) fn check_recorded(
 /// recovery code's copy of the key, and the receiving key (when there is one). Done
 /// at an unlock that may write; nothing is written when the head has them already.
 pub(super) fn record_missing_digests(store: &mut store::Store, keys: &Keys) -> Result<()> {
-    let conn = store.conn();
-    let head = read_head_record(conn, keys)?;
-    let receiving = meta_sha256(conn, meta::RECEIVING_KEY)?;
+    let (head, receiving) = store::snapshot(store.conn(), |conn| {
+        Ok((
+            read_head_record(conn, keys)?,
+            meta_sha256(conn, meta::RECEIVING_KEY)?,
+        ))
+    })?;
     if head.recovery.is_some() && (head.receiving.is_some() || receiving.is_none()) {
         return Ok(());
     }

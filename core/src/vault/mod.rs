@@ -301,9 +301,14 @@ impl Vault {
     /// they are saved: settings that are out of bounds were not saved by Daybook.
     pub fn settings(&self) -> Result<Settings> {
         let unlocked = self.unlocked()?;
-        let conn = self.store.conn();
-        let recorded = head::head_settings(conn, &unlocked.keys)?;
-        let stored = meta::get(conn, meta::SETTINGS)?;
+        // The head and the settings as one save left them, whatever another
+        // process saves meanwhile.
+        let (recorded, stored) = store::snapshot(self.store.conn(), |conn| {
+            Ok((
+                head::head_settings(conn, &unlocked.keys)?,
+                meta::get(conn, meta::SETTINGS)?,
+            ))
+        })?;
         // The head says which settings were saved last: removed or older ones (an
         // older keep-out list) are refused, not quietly used.
         match (&recorded, &stored) {

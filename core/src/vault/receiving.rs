@@ -8,7 +8,7 @@ use super::{head, Vault};
 use crate::crypto::{Identity, Recipient};
 use crate::error::{Error, Result};
 use crate::record::{self, Place};
-use crate::store::meta;
+use crate::store::{self, meta};
 use crate::ExposeSecret;
 
 /// The sealed record's body; wiped from memory when dropped.
@@ -32,13 +32,15 @@ impl Vault {
     /// if one was made.
     pub fn receiving_identity(&self) -> Result<Option<Identity>> {
         let keys = &self.unlocked()?.keys;
-        let conn = self.store.conn();
         // The head says which key was made here: a removed or replaced one is
         // refused, never quietly replaced by a new one (handover files already sent
         // to it must stay readable, and no one else's key may take its place).
-        let recorded = head::read_head_record(conn, keys)?.receiving;
-        head::check_recorded(conn, recorded.as_ref(), meta::RECEIVING_KEY, WHAT)?;
-        let Some(sealed) = meta::get(conn, meta::RECEIVING_KEY)? else {
+        let stored = store::snapshot(self.store.conn(), |conn| {
+            let recorded = head::read_head_record(conn, keys)?.receiving;
+            head::check_recorded(conn, recorded.as_ref(), meta::RECEIVING_KEY, WHAT)?;
+            meta::get(conn, meta::RECEIVING_KEY)
+        })?;
+        let Some(sealed) = stored else {
             return Ok(None);
         };
         let body: Body = record::open(keys, place(), &sealed)?;

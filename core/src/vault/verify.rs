@@ -549,13 +549,15 @@ impl Vault {
         if keys.is_legacy() {
             return Ok(());
         }
-        let recorded = super::head::read_head_record(conn, keys)?.recovery;
-        super::head::check_recorded(
-            conn,
-            recorded.as_ref(),
-            store::meta::IDENTITY_RECOVERY,
-            WHAT,
-        )
+        store::snapshot(conn, |conn| {
+            let recorded = super::head::read_head_record(conn, keys)?.recovery;
+            super::head::check_recorded(
+                conn,
+                recorded.as_ref(),
+                store::meta::IDENTITY_RECOVERY,
+                WHAT,
+            )
+        })
     }
 }
 
