@@ -1249,3 +1249,6 @@ fn cancelling_an_import_keeps_nothing() {
     .unwrap();
     assert_eq!(imported["entries"], json!([1, 2]), "{imported}");
 }
+
+#[path = "ipc_campaign.rs"]
+mod ipc_campaign;
