@@ -26,6 +26,8 @@ use tauri::Manager;
 
 #[path = "../../core/tests/figures/mod.rs"]
 mod figures;
+#[path = "../../core/tests/rows/mod.rs"]
+mod rows;
 #[path = "../../core/tests/seed/mod.rs"]
 mod seed;
 
@@ -216,32 +218,7 @@ struct Written {
 }
 
 fn written(dir: &Path, vault: &Path) -> Written {
-    let conn = rusqlite::Connection::open(vault).unwrap();
-    let mut out = String::new();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                (0..n)
-                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .unwrap();
-        for row in rows {
-            let row = format!("{table}: {:?}\n", row.unwrap());
-            if !row.starts_with("meta: [Text(\"failed_unlocks\")") {
-                out.push_str(&row);
-            }
-        }
-    }
+    let out = rows::rows_but_failures(vault);
     let mut stack = vec![dir.to_path_buf()];
     let mut files = Vec::new();
     while let Some(d) = stack.pop() {
@@ -480,6 +457,22 @@ fn campaign(name: &str, alone: bool, random_calls: usize) -> (u64, BTreeMap<Stri
     (seed, tallies)
 }
 
+/// One line of the table.
+fn line(s: &mut String, name: &str, t: &Tally) {
+    let n = |c| t.classes.get(&c).copied().unwrap_or(0);
+    writeln!(
+        s,
+        "| {name} | {} | {} | {} | {} | {} | {} |",
+        t.calls,
+        n(Class::Refused),
+        n(Class::RefusedByTauri),
+        n(Class::AcceptedUnchanged),
+        n(Class::AcceptedSaved),
+        t.worst_ms
+    )
+    .unwrap();
+}
+
 fn table(tallies: &BTreeMap<String, Tally>) -> String {
     let mut s = String::from(
         "| command | calls | refused `{kind, message}` | refused by Tauri (argument shape) | accepted, nothing written | accepted and saved, or written where chosen (its job) | worst (ms) |\n\
@@ -487,37 +480,18 @@ fn table(tallies: &BTreeMap<String, Tally>) -> String {
     );
     let mut total = Tally::default();
     for (cmd, t) in tallies {
-        let n = |c| t.classes.get(&c).copied().unwrap_or(0);
-        writeln!(
-            s,
-            "| {cmd} | {} | {} | {} | {} | {} | {} |",
-            t.calls,
-            n(Class::Refused),
-            n(Class::RefusedByTauri),
-            n(Class::AcceptedUnchanged),
-            n(Class::AcceptedSaved),
-            t.worst_ms
-        )
-        .unwrap();
+        line(&mut s, cmd, t);
         total.calls += t.calls;
         for (c, k) in &t.classes {
             *total.classes.entry(*c).or_default() += k;
         }
         total.worst_ms = total.worst_ms.max(t.worst_ms);
     }
-    let n = |c| total.classes.get(&c).copied().unwrap_or(0);
-    writeln!(
-        s,
-        "| **all {} commands** | {} | {} | {} | {} | {} | {} |",
-        tallies.len(),
-        total.calls,
-        n(Class::Refused),
-        n(Class::RefusedByTauri),
-        n(Class::AcceptedUnchanged),
-        n(Class::AcceptedSaved),
-        total.worst_ms
-    )
-    .unwrap();
+    line(
+        &mut s,
+        &format!("**all {} commands**", tallies.len()),
+        &total,
+    );
     s
 }
 
