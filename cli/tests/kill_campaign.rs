@@ -650,7 +650,14 @@ fn kill_campaign_full() {
              measured duration is the median of three unkilled runs, from the start of the \
              process to its exit. A backup leaves the diary as it was, so it is always \
              found \"done\"; its output file is checked instead (absent, or whole and \
-             verifying).\n\n\
+             verifying). Migrate opens (with `daybook list`) a diary made at the previous \
+             schema version by an earlier Daybook, its records not yet authenticated: the \
+             schema is brought up to date as the file opens (one transaction) and the \
+             records are authenticated at the unlock (another). Killed, it is found at the \
+             older schema with every row as it was (\"untouched\"), at this schema with \
+             its records not yet authenticated (\"schema only\": a whole state, the one a \
+             quick note written while locked also leaves, finished at the next unlock) or \
+             fully upgraded (\"done\"); each verifies and reads back the same entries.\n\n\
              {}\n\n{t}",
             figures::provenance(seed, started.elapsed())
         ),
