@@ -385,8 +385,9 @@ impl Vault {
         let mut hashed = 0;
         let mut hashed_bytes = 0u64;
         let total_bytes: u64 = rows.iter().map(|r| r.size).sum();
+        let mut erasures = super::evidence::Erasures::default();
         for row in rows {
-            let exhibit = match super::evidence::open_exhibit(conn, keys, &row) {
+            let exhibit = match super::evidence::open_exhibit(conn, keys, &row, &mut erasures) {
                 Ok(e) => e,
                 Err(e) => {
                     return Ok(report.fail(
