@@ -172,26 +172,25 @@ impl Erasures {
         keys: &Keys,
         row: &store::exhibits::Row,
     ) -> Result<Option<(DateTime<Utc>, ExhibitTombstone)>> {
-        if !self.0.contains_key(&row.entry_number) {
-            let mut found = Vec::new();
-            for event in store::events::for_entry(conn, row.entry_number)? {
-                match open_change(keys, &event)? {
-                    Some(Change::ExhibitErased { tombstone, at, .. }) => {
-                        found.push((at, tombstone))
+        let all = match self.0.entry(row.entry_number) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(unknown) => {
+                let mut found = Vec::new();
+                for event in store::events::for_entry(conn, row.entry_number)? {
+                    match open_change(keys, &event)? {
+                        Some(Change::ExhibitErased { tombstone, at, .. }) => {
+                            found.push((at, tombstone));
+                        }
+                        Some(Change::Erased { exhibits, at, .. }) => {
+                            found.extend(exhibits.into_iter().map(|t| (at, t)));
+                        }
+                        _ => {}
                     }
-                    Some(Change::Erased { exhibits, at, .. }) => {
-                        found.extend(exhibits.into_iter().map(|t| (at, t)));
-                    }
-                    _ => {}
                 }
+                unknown.insert(found)
             }
-            self.0.insert(row.entry_number, found);
-        }
-        Ok(self
-            .0
-            .get(&row.entry_number)
-            .and_then(|all| all.iter().find(|(_, t)| t.exhibit_id == row.id))
-            .cloned())
+        };
+        Ok(all.iter().find(|(_, t)| t.exhibit_id == row.id).cloned())
     }
 }
 
