@@ -157,3 +157,60 @@ fn removed_evidence_is_named_and_stops_every_export() {
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("AB/2"), "{}", out.stderr);
 }
+
+#[test]
+fn a_text_column_made_invalid_utf8_is_reported_as_damage() {
+    // A flipped byte in the file can leave a text column (a record's id) holding
+    // bytes that are not UTF-8, or a number column holding text. Either is damage
+    // to the diary, named as such (exit 4), not "the diary file could not be read or
+    // written" (exit 1).
+    for (what, sql) in [
+        (
+            "an event's id",
+            "UPDATE events SET id = CAST(X'61ff62' AS TEXT) WHERE seq = 1",
+        ),
+        (
+            "an event's entry number",
+            "UPDATE events SET entry_number = CAST(X'ff31' AS TEXT) WHERE seq = 1",
+        ),
+        (
+            "an exhibit's id",
+            "UPDATE exhibits SET id = CAST(X'c3' AS TEXT)",
+        ),
+    ] {
+        let d = Diary::new();
+        d.add(&["--occurred", "2026-11-01 20:15", "--what", "first"]);
+        let photo = d.file("note.txt", "a small evidence file");
+        d.run(&["attach", "1", photo.to_str().unwrap(), "--how", "mine"])
+            .expect(0);
+        let conn = rusqlite::Connection::open(&d.path).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        assert_eq!(conn.execute(sql, []).unwrap(), 1, "{what}");
+        drop(conn);
+        let verify = d.run(&["verify"]);
+        assert_eq!(
+            verify.code, 4,
+            "{what}: verify\nstdout:\n{}\nstderr:\n{}",
+            verify.stdout, verify.stderr
+        );
+        let all = format!("{}{}", verify.stdout, verify.stderr);
+        assert!(
+            !all.contains("could not be read or written"),
+            "{what}: {all}"
+        );
+        for args in [&["list"][..], &["evidence", "list"], &["show", "1"]] {
+            let r = d.run(args);
+            assert!(
+                r.code == 0 || r.code == 4,
+                "{what}: {args:?} exit {}: {}",
+                r.code,
+                r.stderr
+            );
+            assert!(
+                !r.stderr.contains("could not be read or written"),
+                "{what}: {args:?}: {}",
+                r.stderr
+            );
+        }
+    }
+}

@@ -40,9 +40,13 @@ enum Op {
     Recover,
     Backup,
     Restore,
+    /// Opening a diary made at the previous schema version by an earlier Daybook
+    /// (records not yet authenticated): the schema is brought up to date as it
+    /// opens, and its records are authenticated as it is unlocked.
+    Migrate,
 }
 
-const OPS: [Op; 10] = [
+const OPS: [Op; 11] = [
     Op::Add,
     Op::Amend,
     Op::Withdraw,
@@ -53,6 +57,7 @@ const OPS: [Op; 10] = [
     Op::Recover,
     Op::Backup,
     Op::Restore,
+    Op::Migrate,
 ];
 
 /// The diary every run starts from, and the files the operations read.
@@ -63,6 +68,79 @@ struct Template {
     backup: PathBuf,
     new_pass: PathBuf,
     code_file: PathBuf,
+    /// A diary at the previous schema version, and its recovery code.
+    old: PathBuf,
+    old_code_file: PathBuf,
+}
+
+impl Template {
+    /// The diary `op` starts from, and the recovery code that opens it.
+    fn start(&self, op: Op) -> (&Path, &Path) {
+        if op == Op::Migrate {
+            (&self.old, &self.old_code_file)
+        } else {
+            (&self.diary.path, &self.code_file)
+        }
+    }
+}
+
+/// Entries in the older diary: enough records that authenticating them takes a
+/// while, so that kills land during it as well as during the schema's update.
+const OLD_ENTRIES: usize = 60;
+
+/// A diary as the Daybook before this one left it: at the previous schema version,
+/// its records not yet authenticated, with entries, an amendment, a withdrawal and
+/// an evidence file.
+fn older_diary(dir: &Path, pass_file: &Path) -> (PathBuf, PathBuf) {
+    use daybook_core::incident::{Incident, Occurred};
+    use daybook_core::vault::{CreateOptions, Vault};
+    use daybook_core::{ExposeSecret, SecretString};
+    let path = dir.join("older.daybook");
+    let pass = std::fs::read_to_string(pass_file).unwrap();
+    let (mut vault, code) = Vault::create_at_schema(
+        &path,
+        SecretString::from(pass.trim_end().to_string()),
+        CreateOptions {
+            scrypt_log_n: Some(10),
+            initials: Some("AB".into()),
+            unauthenticated_for_tests: true,
+        },
+        OLDER_SCHEMA,
+    )
+    .unwrap();
+    let when = |s: &str| Occurred::parse(s, None, false, "Europe/London").unwrap();
+    for i in 0..OLD_ENTRIES {
+        vault
+            .add(Incident::new(
+                when("2026-10-01 09:30"),
+                format!("written at schema {OLDER_SCHEMA}, number {i}"),
+            ))
+            .unwrap();
+    }
+    vault
+        .amend(1, Incident::new(when("2026-10-01 09:30"), "amended"))
+        .unwrap();
+    vault.withdraw(2, "a mistake").unwrap();
+    let file = dir.join("older-evidence.txt");
+    std::fs::write(&file, "evidence kept by the older Daybook").unwrap();
+    vault.attach(1, &file, "a file").unwrap();
+    drop(vault);
+    let code_file = dir.join("older-code.txt");
+    std::fs::write(&code_file, format!("{}\n", code.expose_secret())).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    assert_eq!(schema_of(&path), OLDER_SCHEMA);
+    (path, code_file)
+}
+
+/// The schema version before this Daybook's.
+const OLDER_SCHEMA: u32 = 2;
+
+fn schema_of(path: &Path) -> u32 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
 }
 
 fn template(big_bytes: usize, chat_lines: usize) -> Template {
@@ -106,6 +184,7 @@ fn template(big_bytes: usize, chat_lines: usize) -> Template {
     let chat = diary.file("chat.txt", &chat);
     let new_pass = diary.file("new-pass.txt", &format!("{NEW_PASS}\n"));
     let code_file = diary.file("code.txt", &format!("{}\n", diary.code));
+    let (old, old_code_file) = older_diary(diary.dir.path(), &diary.pass_file);
     let t = Template {
         diary,
         big,
@@ -113,6 +192,8 @@ fn template(big_bytes: usize, chat_lines: usize) -> Template {
         backup,
         new_pass,
         code_file,
+        old,
+        old_code_file,
     };
     // Settle the WAL so that copying the one file copies the whole diary.
     t.diary.settled_bytes();
@@ -125,10 +206,10 @@ struct RunDir {
     path: PathBuf,
 }
 
-fn fresh(t: &Template) -> RunDir {
+fn fresh(t: &Template, op: Op) -> RunDir {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("diary.daybook");
-    std::fs::copy(&t.diary.path, &path).unwrap();
+    std::fs::copy(t.start(op).0, &path).unwrap();
     RunDir { dir, path }
 }
 
@@ -185,6 +266,7 @@ fn args(op: Op, t: &Template, r: &RunDir) -> Vec<String> {
         ],
         Op::Backup => vec!["backup".into(), s(&r.dir.path().join("out.backup"))],
         Op::Restore => vec!["restore".into(), s(&t.backup)],
+        Op::Migrate => vec!["list".into(), "--json".into()],
     };
     v
 }
@@ -299,8 +381,10 @@ fn integrity(path: &Path) {
     assert_eq!(ok, "ok", "integrity_check of {}", path.display());
 }
 
-/// Checks a diary after a run; returns which passphrase opened it, and its snapshot.
-fn check(t: &Template, path: &Path, what: &str) -> (Key, Value) {
+/// Checks a diary after a run of `op`; returns which passphrase opened it, and its
+/// snapshot.
+fn check(t: &Template, op: Op, path: &Path, what: &str) -> (Key, Value) {
+    let code_file = t.start(op).1;
     integrity(path);
     let (key, snap) = match snapshot(path, &t.diary.pass_file) {
         Some(s) => (Key::Old, s),
@@ -330,11 +414,11 @@ fn check(t: &Template, path: &Path, what: &str) -> (Key, Value) {
     }
     let r = daybook(
         &copy,
-        &t.code_file,
+        code_file,
         &[
             "recover",
             "--recovery-code-file",
-            t.code_file.to_str().unwrap(),
+            code_file.to_str().unwrap(),
             "--new-passphrase-file",
             t.new_pass.to_str().unwrap(),
         ],
@@ -353,6 +437,10 @@ struct Tally {
     killed: u32,
     acknowledged: u32,
     after_state: u32,
+    before_state: u32,
+    /// Migrate only: the schema brought up to date, the records not yet
+    /// authenticated (the next unlock does that).
+    schema_only: u32,
     measured_ms: u128,
     worst_check_ms: u128,
     peak_kib: u64,
@@ -368,7 +456,8 @@ fn campaign(
     let mut rng = seed::Rng::new(seed);
     let t = template(big_bytes, chat_lines);
     // The state before every operation, and after each one run to completion.
-    let (_, before) = check(&t, &t.diary.path, "the template");
+    let (_, before) = check(&t, Op::Add, &t.diary.path, "the template");
+    let old_rows = rows_but_failures(&t.old);
     let mut tallies: BTreeMap<Op, Tally> = BTreeMap::new();
     let mut after: BTreeMap<Op, (Key, Value)> = BTreeMap::new();
     let mut backup_out: Option<u64> = None;
@@ -376,9 +465,9 @@ fn campaign(
         // The duration is the median of three whole runs (one can be unlucky).
         let mut took = Vec::new();
         for _ in 0..3 {
-            let r = fresh(&t);
+            let r = fresh(&t, op);
             let o = run_op(op, &t, &r, None);
-            let (key, snap) = check(&t, &r.path, &format!("{op:?} unkilled"));
+            let (key, snap) = check(&t, op, &r.path, &format!("{op:?} unkilled"));
             if op == Op::Backup {
                 let out = r.dir.path().join("out.backup");
                 backup_out = Some(std::fs::metadata(&out).unwrap().len());
@@ -399,16 +488,36 @@ fn campaign(
         let tally = tallies.entry(op).or_default();
         let window = tally.measured_ms.max(1) as usize;
         let at = Duration::from_micros(rng.below(window * 1000 + 1) as u64);
-        let r = fresh(&t);
+        let r = fresh(&t, op);
         let o = run_op(op, &t, &r, Some(at));
         let what = format!("run {i} ({op:?} killed at {at:?}, seed {seed})");
         let started = Instant::now();
-        let (key, snap) = check(&t, &r.path, &what);
+        // Opening the older diary to check it would finish its update: first see
+        // how far the killed run took it.
+        let stage = (op == Op::Migrate).then(|| migration_stage(&t, &r.path, &old_rows, &what));
+        let (key, snap) = check(&t, op, &r.path, &what);
         let (after_key, after_snap) = &after[&op];
-        let is_after = snap == *after_snap && key == *after_key;
-        let is_before = snap == before && key == Key::Old;
+        let (is_after, is_before) = match stage {
+            // The schema updated but the records not yet authenticated is a whole
+            // state of its own (see `Stage`): counted apart, neither before nor after.
+            Some(Stage::SchemaOnly) => {
+                assert_eq!(snap, *after_snap, "{what}: the entries read back differ");
+                assert!(!o.acknowledged, "{what}: acknowledged but not finished");
+                tally.schema_only += 1;
+                (false, false)
+            }
+            // The older diary reads the same before and after: its stage says which.
+            Some(stage) => {
+                assert_eq!(snap, *after_snap, "{what}: the entries read back differ");
+                (stage == Stage::Done, stage == Stage::Untouched)
+            }
+            None => (
+                snap == *after_snap && key == *after_key,
+                snap == before && key == Key::Old,
+            ),
+        };
         assert!(
-            is_after || is_before,
+            is_after || is_before || stage == Some(Stage::SchemaOnly),
             "{what}: the diary is neither as before nor as after the operation:\n{snap:#}"
         );
         if o.acknowledged {
@@ -438,26 +547,70 @@ fn campaign(
         tally.killed += u32::from(o.killed);
         tally.acknowledged += u32::from(o.acknowledged);
         tally.after_state += u32::from(is_after);
+        tally.before_state += u32::from(is_before && !is_after);
         tally.worst_check_ms = tally.worst_check_ms.max(started.elapsed().as_millis());
         tally.peak_kib = tally.peak_kib.max(o.peak_kib);
     }
     (seed, tallies)
 }
 
+/// How far a killed opening took the older diary.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stage {
+    /// Still at the older schema, every row as it was.
+    Untouched,
+    /// At this schema, its records not yet authenticated: the state a locked quick
+    /// note also leaves (the schema is updated as the file opens; the records are
+    /// authenticated at the unlock, in one transaction of their own).
+    SchemaOnly,
+    /// At this schema with every record authenticated.
+    Done,
+}
+
+fn migration_stage(t: &Template, path: &Path, old_rows: &str, what: &str) -> Stage {
+    integrity(path);
+    match schema_of(path) {
+        OLDER_SCHEMA => {
+            assert_eq!(
+                rows_but_failures(path),
+                old_rows,
+                "{what}: at the older schema but not as it was"
+            );
+            Stage::Untouched
+        }
+        v if v == OLDER_SCHEMA + 1 => {
+            // A read-only check writes nothing, so it shows the stage as it is.
+            let v = daybook(path, &t.diary.pass_file, &["verify"]);
+            assert_eq!(
+                v.code, 0,
+                "{what}: verify failed:\n{}{}",
+                v.stdout, v.stderr
+            );
+            if v.stdout.contains("earlier Daybook") {
+                Stage::SchemaOnly
+            } else {
+                Stage::Done
+            }
+        }
+        v => panic!("{what}: schema {v}"),
+    }
+}
+
 fn table(tallies: &BTreeMap<Op, Tally>) -> String {
     let mut s = String::from(
-        "| operation | runs | killed | acknowledged | found done | found untouched | partial | measured (ms) | worst check (ms) | child peak (MiB) |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| operation | runs | killed | acknowledged | found done | found untouched | schema only | partial | measured (ms) | worst check (ms) | child peak (MiB) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for (op, t) in tallies {
         writeln!(
             s,
-            "| {op:?} | {} | {} | {} | {} | {} | 0 | {} | {} | {:.1} |",
+            "| {op:?} | {} | {} | {} | {} | {} | {} | 0 | {} | {} | {:.1} |",
             t.runs,
             t.killed,
             t.acknowledged,
             t.after_state,
-            t.runs - t.after_state,
+            t.before_state,
+            t.schema_only,
             t.measured_ms,
             t.worst_check_ms,
             t.peak_kib as f64 / 1024.0
@@ -497,7 +650,14 @@ fn kill_campaign_full() {
              measured duration is the median of three unkilled runs, from the start of the \
              process to its exit. A backup leaves the diary as it was, so it is always \
              found \"done\"; its output file is checked instead (absent, or whole and \
-             verifying).\n\n\
+             verifying). Migrate opens (with `daybook list`) a diary made at the previous \
+             schema version by an earlier Daybook, its records not yet authenticated: the \
+             schema is brought up to date as the file opens (one transaction) and the \
+             records are authenticated at the unlock (another). Killed, it is found at the \
+             older schema with every row as it was (\"untouched\"), at this schema with \
+             its records not yet authenticated (\"schema only\": a whole state, the one a \
+             quick note written while locked also leaves, finished at the next unlock) or \
+             fully upgraded (\"done\"); each verifies and reads back the same entries.\n\n\
              {}\n\n{t}",
             figures::provenance(seed, started.elapsed())
         ),

@@ -335,6 +335,14 @@ pub fn work_factor(sealed: &Sealed) -> Option<u8> {
         .and_then(|n| n.parse().ok())
 }
 
+/// Whether `sealed` still has the shape of a key sealed with a passphrase or
+/// recovery code (an age header whose one stanza is scrypt, with a work factor):
+/// the most that can be checked without the passphrase or code.
+pub fn is_passphrase_sealed(sealed: &Sealed) -> bool {
+    work_factor(sealed).is_some()
+        && age::Decryptor::new_buffered(sealed.as_bytes()).is_ok_and(|d| d.is_scrypt())
+}
+
 /// A new recovery code: `XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX` (150 bits).
 pub fn generate_recovery_code() -> SecretString {
     let mut rng = rand::rngs::OsRng;

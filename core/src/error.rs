@@ -65,7 +65,7 @@ pub enum Error {
     Cancelled,
     /// The storage layer failed.
     #[error("the diary file could not be read or written: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[source] rusqlite::Error),
     /// Data could not be written as JSON (a bug or a resource limit, never the
     /// person's input).
     #[error("data could not be written as JSON: {0}")]
@@ -150,6 +150,32 @@ impl Error {
         Error::File {
             path: path.into(),
             message: err.to_string(),
+        }
+    }
+}
+
+/// A value SQLite hands back in a type the schema does not give it (text where a
+/// number belongs, text that is not UTF-8) was changed behind Daybook's back: that is
+/// damage to the diary file (`Tampered`, exit 4), not a failure to read or write it.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(column, _, _)
+            | rusqlite::Error::InvalidColumnType(column, _, _) => Error::tampered(
+                "a row of the diary file",
+                format!(
+                    "the value in its column {} is damaged (not of the type stored there)",
+                    column + 1
+                ),
+            ),
+            rusqlite::Error::IntegralValueOutOfRange(column, _) => Error::tampered(
+                "a row of the diary file",
+                format!(
+                    "the number in its column {} is damaged (out of range)",
+                    column + 1
+                ),
+            ),
+            other => Error::Storage(other),
         }
     }
 }

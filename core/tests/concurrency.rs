@@ -155,3 +155,52 @@ fn a_reader_sees_what_another_writer_added() {
     assert!(a.verify().unwrap().ok());
     assert!(b.verify().unwrap().ok());
 }
+
+#[test]
+fn reading_while_another_process_saves_is_never_taken_for_tampering() {
+    // The load campaign found `daybook list` refused with "the chain head: it names
+    // change 53 but the last change is 54": the head and the count of changes were
+    // read as two statements, and another process saved between them. Every read
+    // that compares two rows must see one state of the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = new_vault(tmp.path());
+    {
+        let mut v = Vault::open(&path).unwrap();
+        v.unlock(&secret()).unwrap();
+        v.make_receiving_key().unwrap();
+        let settings = v.settings().unwrap();
+        v.save_settings(&settings).unwrap();
+    }
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, done) = (path.clone(), Arc::clone(&done));
+        std::thread::spawn(move || {
+            let mut v = Vault::open(&path).unwrap();
+            v.unlock(&secret()).unwrap();
+            for i in 0..150 {
+                v.add(incident(format!("saved while others read, {i}")))
+                    .unwrap();
+                if i % 10 == 0 {
+                    let settings = v.settings().unwrap();
+                    v.save_settings(&settings).unwrap();
+                }
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    let mut reads = 0;
+    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+        // As a new process would: open, unlock, read.
+        let mut v = Vault::open(&path).unwrap();
+        v.unlock(&secret()).unwrap();
+        for _ in 0..5 {
+            v.settings().unwrap();
+            v.receiving_key().unwrap();
+            v.fingerprint().unwrap();
+            v.entries().unwrap();
+            reads += 1;
+        }
+    }
+    writer.join().unwrap();
+    assert!(reads > 0);
+}

@@ -479,3 +479,34 @@ fn verify_passes_after_exhibits_are_erased() {
         report.failure
     );
 }
+
+/// How long listing every exhibit takes with `n` small files on one entry.
+fn listing_time(n: usize) -> std::time::Duration {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = create(&dir.path().join("diary.daybook"));
+    let entry = add_entry(&mut vault, "many files");
+    for i in 0..n {
+        let file = dir.path().join(format!("note-{i}.txt"));
+        std::fs::write(&file, format!("evidence file number {i}")).unwrap();
+        vault.attach(entry, &file, "mine").unwrap();
+    }
+    let started = std::time::Instant::now();
+    assert_eq!(vault.exhibits(None).unwrap().len(), n);
+    assert_eq!(vault.exhibits(Some(entry)).unwrap().len(), n);
+    started.elapsed()
+}
+
+#[test]
+fn listing_many_exhibits_of_one_entry_takes_time_in_proportion_to_their_number() {
+    // The load campaign put 1,700 files on one entry; listing them opened the
+    // entry's changes again for each file (to see whether it was erased), a time
+    // growing with the square of their number: minutes. Four times the files must
+    // take about four times as long, not sixteen.
+    let few = listing_time(40);
+    let many = listing_time(160);
+    let ratio = many.as_secs_f64() / few.as_secs_f64().max(1e-3);
+    assert!(
+        ratio < 9.0,
+        "160 exhibits took {many:?} to list, 40 took {few:?}: {ratio:.1} times as long"
+    );
+}

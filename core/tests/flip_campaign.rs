@@ -11,6 +11,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod contents;
 #[path = "figures/mod.rs"]
 mod figures;
 mod seed;
@@ -26,7 +27,6 @@ use daybook_core::bundle::handover::Case;
 use daybook_core::bundle::sealed::Key;
 use daybook_core::crypto::Identity;
 use daybook_core::incident::{Incident, Occurred};
-use daybook_core::message::Filter;
 use daybook_core::progress::NoProgress;
 use daybook_core::vault::{CreateOptions, HandoverKey, HandoverOptions, ImportChoice, Vault};
 use daybook_core::SecretString;
@@ -206,31 +206,7 @@ fn vault_contents(path: &Path) -> Result<String, (Class, String)> {
     if !report.ok() {
         return Err((Class::DetectedByVerify, format!("{:?}", report.failure)));
     }
-    let read = |e: daybook_core::Error| (Class::RefusedReading, e.to_string());
-    let entries = v.entries().map_err(read)?;
-    let mut history = Vec::new();
-    for e in &entries {
-        history.push(v.history(e.number).map_err(read)?);
-    }
-    let exhibits = v.exhibits(None).map_err(read)?;
-    let mut originals = Vec::new();
-    for x in &exhibits {
-        let mut out = Vec::new();
-        originals.push(v.copy_original(x, &mut out).map_err(read)?);
-        originals.push((format!("{:x?}", sha(&out)), 0));
-        originals.push((format!("{:?}", v.thumbnail_of(&x.id).map_err(read)?), 0));
-    }
-    let messages = v.messages(&Filter::default()).map_err(read)?;
-    let custody = v.custody().map_err(read)?;
-    let settings = v.settings().map_err(read)?;
-    Ok(format!(
-        "{entries:?}\n{history:?}\n{exhibits:?}\n{originals:?}\n{messages:?}\n{custody:?}\n{settings:?}"
-    ))
-}
-
-fn sha(bytes: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).into()
+    contents::everything(&mut v).map_err(|e| (Class::RefusedReading, e.to_string()))
 }
 
 fn handover_contents(path: &Path, identity: &str) -> Result<String, (Class, String)> {
@@ -255,7 +231,7 @@ fn handover_contents(path: &Path, identity: &str) -> Result<String, (Class, Stri
         let sum = case
             .copy(&n, &mut out)
             .map_err(|e| (Class::RefusedReading, e.to_string()))?;
-        files.push((n, sum, sha(&out)));
+        files.push((n, sum, contents::sha(&out)));
     }
     Ok(format!(
         "{:?}\n{:?}\n{:?}\n{:?}\n{files:?}",

@@ -307,3 +307,147 @@ fn a_tampered_head_or_key_is_refused() {
         Err(e) => assert!(matches!(e, Error::Tampered { .. }), "{e:?}"),
     }
 }
+
+/// The stored bytes of the `meta` row `name`.
+fn meta_row(conn: &Connection, name: &str) -> Vec<u8> {
+    conn.query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+fn set_meta_row(conn: &Connection, name: &str, value: &[u8]) {
+    conn.execute(
+        "INSERT INTO meta(name, value) VALUES (?1, ?2)
+         ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        params![name, value],
+    )
+    .unwrap();
+}
+
+#[test]
+fn verify_finds_damage_to_the_recovery_copy_of_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = vault_with_entries(tmp.path());
+    let conn = sql(&path);
+    let good = meta_row(&conn, "identity_recovery");
+    // A byte of the sealed key itself (past the header): nothing opens this copy
+    // until the day the recovery code is needed, so only verify can find it.
+    let mut damaged = good.clone();
+    let i = damaged.len() - 5;
+    damaged[i] ^= 0x40;
+    // The header's text made unreadable, and the row removed.
+    let mut header = good.clone();
+    header[3] ^= 0x20;
+    for (what, value) in [
+        ("a damaged byte", Some(damaged)),
+        ("a damaged header", Some(header)),
+        ("removal", None),
+    ] {
+        match &value {
+            Some(v) => set_meta_row(&conn, "identity_recovery", v),
+            None => {
+                conn.execute("DELETE FROM meta WHERE name = 'identity_recovery'", [])
+                    .unwrap();
+            }
+        }
+        let f = failure(&path);
+        assert!(
+            f.message.contains("recovery code"),
+            "{what}: the failure does not name the recovery code's copy: {f:?}"
+        );
+    }
+    // The copy from another diary (whole, but not this diary's): found too.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = vault_with_entries(other_dir.path());
+    set_meta_row(
+        &conn,
+        "identity_recovery",
+        &meta_row(&sql(&other), "identity_recovery"),
+    );
+    assert!(failure(&path).message.contains("recovery code"));
+    // Put back as it was: verify passes again.
+    set_meta_row(&conn, "identity_recovery", &good);
+    let report = unlocked(&path).verify().unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert!(report.checked.iter().any(|c| c.contains("recovery code")));
+}
+
+#[test]
+fn removing_or_swapping_the_receiving_key_is_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = vault_with_entries(tmp.path());
+    let mut v = unlocked(&path);
+    let key = v.make_receiving_key().unwrap();
+    drop(v);
+    // Another diary's receiving key, authentic there but not here.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = vault_with_entries(other_dir.path());
+    let mut o = unlocked(&other);
+    o.make_receiving_key().unwrap();
+    drop(o);
+    let conn = sql(&path);
+    let good = meta_row(&conn, "receiving_key");
+    let theirs = meta_row(&sql(&other), "receiving_key");
+
+    // Removed: refused, and no new key is quietly made in its place.
+    conn.execute("DELETE FROM meta WHERE name = 'receiving_key'", [])
+        .unwrap();
+    let mut v = unlocked(&path);
+    let err = v.receiving_key().err().unwrap();
+    assert_eq!(err.kind(), "tampered", "{err}");
+    assert!(err.to_string().contains("removed"), "{err}");
+    assert!(v.make_receiving_key().is_err());
+    assert!(!v.verify().unwrap().ok());
+    drop(v);
+    assert!(failure(&path).message.contains("receiving key"));
+
+    // Swapped for another copy: refused.
+    set_meta_row(&conn, "receiving_key", &theirs);
+    let v = unlocked(&path);
+    assert_eq!(v.receiving_key().err().unwrap().kind(), "tampered");
+    drop(v);
+    assert!(failure(&path).message.contains("receiving key"));
+
+    // Put back as made: the same key, and verify passes.
+    set_meta_row(&conn, "receiving_key", &good);
+    let mut v = unlocked(&path);
+    assert_eq!(
+        v.receiving_key().unwrap().unwrap().to_string(),
+        key.to_string()
+    );
+    assert!(v.verify().unwrap().ok());
+}
+
+#[test]
+fn an_older_diarys_receiving_key_and_recovery_copy_are_recorded_at_its_upgrade() {
+    // Written as Daybook 0.1 wrote diaries (no record authenticated, no head
+    // digests), with a receiving key; its first unlock records both in the head.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("old.daybook");
+    let (mut v, _) = Vault::create(
+        &path,
+        secret(PASS),
+        CreateOptions {
+            scrypt_log_n: Some(10),
+            unauthenticated_for_tests: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    v.add(incident("first")).unwrap();
+    v.make_receiving_key().unwrap();
+    drop(v);
+    assert!(unlocked(&path).verify().unwrap().ok());
+    let conn = sql(&path);
+    conn.execute("DELETE FROM meta WHERE name = 'receiving_key'", [])
+        .unwrap();
+    let v = unlocked(&path);
+    assert_eq!(v.receiving_key().err().unwrap().kind(), "tampered");
+    drop(v);
+    let mut recovery = meta_row(&conn, "identity_recovery");
+    let i = recovery.len() - 3;
+    recovery[i] ^= 1;
+    set_meta_row(&conn, "identity_recovery", &recovery);
+    assert!(!unlocked(&path).verify().unwrap().ok());
+}

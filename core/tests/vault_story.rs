@@ -449,3 +449,18 @@ fn clocks_going_forward_and_back() {
     assert_eq!(vault.entries().unwrap().len(), 1);
     assert_eq!(vault.add(simple("next", "2026-11-01 20:15")).unwrap(), 2);
 }
+
+#[test]
+fn a_draft_under_an_empty_or_over_long_form_name_is_refused_and_nothing_is_written() {
+    // Found by the IPC campaign: `draft_save` kept a draft under a 10 MB name.
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut vault, _, _) = new_vault(tmp.path());
+    let draft = serde_json::json!({"what": "half a sentence"});
+    for name in ["", "   ", &"x".repeat(65), &"x".repeat(10 << 20)] {
+        let err = vault.draft_save(name, &draft).unwrap_err();
+        assert_eq!(err.field(), Some("form"), "{err}");
+        assert!(vault.draft_load(name).unwrap().is_none());
+    }
+    vault.draft_save(&"x".repeat(64), &draft).unwrap();
+    assert!(vault.draft_load(&"x".repeat(64)).unwrap().is_some());
+}

@@ -12,6 +12,8 @@
 // Test code: unwrap, expect and panic are how it reports a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod rows;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -19,6 +21,7 @@ use std::time::{Duration, Instant};
 use daybook_core::incident::{Incident, Occurred};
 use daybook_core::vault::{CreateOptions, Vault};
 use daybook_core::{Error, SecretString};
+use rows::rows_but_failures;
 use sha2::{Digest, Sha256};
 
 const PASS: &str = "correct horse battery staple";
@@ -40,37 +43,6 @@ fn settled_sha256(path: &Path) -> String {
     let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     assert_eq!(wal_len, 0, "the WAL should be empty after a checkpoint");
     hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
-}
-
-/// Every row of every table, as text, except the count of recent failures.
-fn rows_but_failures(path: &Path) -> String {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|t| t.unwrap())
-        .collect();
-    let mut out = String::new();
-    for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let columns = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                (0..columns)
-                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .unwrap();
-        for row in rows {
-            let row = format!("{table}: {:?}\n", row.unwrap());
-            if !row.starts_with("meta: [Text(\"failed_unlocks\")") {
-                out.push_str(&row);
-            }
-        }
-    }
-    out
 }
 
 /// The stored count of recent failures (0 when there is none).

@@ -1292,3 +1292,6 @@ fn typed_days_are_read_by_the_core_and_an_unreadable_one_names_its_field() {
     let err = range("02/09/2026", "01/09/2026").unwrap_err();
     assert_eq!(err["field"], "to", "{err}");
 }
+
+#[path = "ipc_campaign.rs"]
+mod ipc_campaign;

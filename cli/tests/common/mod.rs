@@ -4,6 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "../../../core/tests/rows/mod.rs"]
+mod rows;
+pub use rows::rows_but_failures;
+
 pub const PASS: &str = "correct horse battery staple";
 
 pub fn bin() -> &'static str {
@@ -167,33 +171,7 @@ impl Diary {
     /// Every row of every table, as text, except the count of recent wrong
     /// passphrases (`meta.failed_unlocks`, which a wrong passphrase does change).
     pub fn rows_but_failures(&self) -> String {
-        let conn = rusqlite::Connection::open(&self.path).unwrap();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|t| t.unwrap())
-            .collect();
-        let mut out = String::new();
-        for table in tables {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-            let columns = stmt.column_count();
-            let rows = stmt
-                .query_map([], |r| {
-                    (0..columns)
-                        .map(|i| r.get::<_, rusqlite::types::Value>(i))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .unwrap();
-            for row in rows {
-                let row = format!("{table}: {:?}\n", row.unwrap());
-                if !row.starts_with("meta: [Text(\"failed_unlocks\")") {
-                    out.push_str(&row);
-                }
-            }
-        }
-        out
+        rows_but_failures(&self.path)
     }
 
     /// The stored count of recent wrong passphrases (0 when there is none).

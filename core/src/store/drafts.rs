@@ -4,11 +4,11 @@ use rusqlite::{params, Connection};
 
 use crate::crypto::Sealed;
 use crate::error::Result;
-use crate::store::blob;
+use crate::store::{blob, text};
 
 pub fn all(conn: &Connection) -> Result<Vec<(String, Sealed)>> {
     let mut stmt = conn.prepare_cached("SELECT id, payload FROM drafts")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, Sealed::from_stored(blob(r, 1)?))))?;
+    let rows = stmt.query_map([], |r| Ok((text(r, 0)?, Sealed::from_stored(blob(r, 1)?))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

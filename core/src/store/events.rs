@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::crypto::Sealed;
 use crate::error::Result;
-use crate::store::{blob, to_i64, to_u64};
+use crate::store::{blob, text, to_i64, to_u64};
 
 /// One stored event.
 pub struct Row {
@@ -17,7 +17,7 @@ pub struct Row {
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
         seq: to_u64(r.get(0)?),
-        id: r.get(1)?,
+        id: text(r, 1)?,
         entry_number: r.get::<_, Option<i64>>(2)?.map(to_u64),
         payload: Sealed::from_stored(blob(r, 3)?),
     })
@@ -55,7 +55,7 @@ pub fn places(conn: &Connection) -> Result<Vec<(u64, String, Option<u64>)>> {
     let rows = stmt.query_map([], |r| {
         Ok((
             to_u64(r.get(0)?),
-            r.get(1)?,
+            text(r, 1)?,
             r.get::<_, Option<i64>>(2)?.map(to_u64),
         ))
     })?;

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::crypto::Sealed;
 use crate::error::Result;
-use crate::store::{blob, to_i64, to_u64};
+use crate::store::{blob, text, to_i64, to_u64};
 use crate::stream::syncer::Syncer;
 
 /// Size of one stored chunk of an exhibit's ciphertext.
@@ -83,9 +83,9 @@ pub fn allocate(
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
         sequence: to_u64(r.get(0)?),
-        id: r.get(1)?,
+        id: text(r, 1)?,
         entry_number: to_u64(r.get(2)?),
-        event_id: r.get(3)?,
+        event_id: text(r, 3)?,
         size: to_u64(r.get(4)?),
     })
 }

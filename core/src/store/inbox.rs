@@ -4,7 +4,7 @@ use rusqlite::{params, Connection};
 
 use crate::crypto::Sealed;
 use crate::error::Result;
-use crate::store::{blob, to_i64, to_u64};
+use crate::store::{blob, text, to_i64, to_u64};
 
 pub struct Row {
     pub seq: u64,
@@ -32,7 +32,7 @@ pub fn all(conn: &Connection) -> Result<Vec<Row>> {
     let rows = stmt.query_map([], |r| {
         Ok(Row {
             seq: to_u64(r.get(0)?),
-            id: r.get(1)?,
+            id: text(r, 1)?,
             entry_number: to_u64(r.get(2)?),
             payload: Sealed::from_stored(blob(r, 3)?),
         })

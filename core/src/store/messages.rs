@@ -4,7 +4,7 @@ use rusqlite::{params, Connection};
 
 use crate::crypto::Sealed;
 use crate::error::Result;
-use crate::store::{blob, to_i64, to_u64};
+use crate::store::{blob, text, to_i64, to_u64};
 
 pub struct Row {
     pub id: String,
@@ -31,7 +31,7 @@ pub fn list(conn: &Connection, entry: Option<u64>) -> Result<Vec<Row>> {
     )?;
     let rows = stmt.query_map([entry.map(to_i64)], |r| {
         Ok(Row {
-            id: r.get(0)?,
+            id: text(r, 0)?,
             entry_number: to_u64(r.get(1)?),
             payload: Sealed::from_stored(blob(r, 2)?),
         })

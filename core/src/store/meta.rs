@@ -31,7 +31,7 @@ pub const RECEIVING_KEY: &str = "receiving_key";
 pub fn get_plain(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
     Ok(conn
         .query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| {
-            r.get(0)
+            super::blob(r, 0)
         })
         .optional()?)
 }

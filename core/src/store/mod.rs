@@ -323,7 +323,23 @@ fn uri_path(path: &Path) -> String {
     out
 }
 
-/// Reads a BLOB column that may be NULL as bytes.
+/// Runs `f` so that all its reads see one state of the file: in a read transaction
+/// of its own when `conn` is in none, else in the one already open. Reads made as
+/// separate statements could otherwise straddle another process's save (a head
+/// read before it and the changes counted after it) and look like tampering.
+pub(crate) fn snapshot<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T>,
+) -> Result<T> {
+    if !conn.is_autocommit() {
+        return f(conn);
+    }
+    let tx = conn.unchecked_transaction()?;
+    let value = f(&tx)?;
+    tx.finish()?;
+    Ok(value)
+}
+
 /// Whether the schema has `table` (a diary opened read-only is not migrated, so it
 /// may be from before a table was added).
 pub(crate) fn has_table(conn: &Connection, table: &str) -> Result<bool> {
@@ -345,6 +361,20 @@ pub(crate) fn blob(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Vec<
         ValueRef::Null => Vec::new(),
         ValueRef::Integer(n) => n.to_string().into_bytes(),
         ValueRef::Real(x) => x.to_string().into_bytes(),
+    })
+}
+
+/// A stored id's text, whatever bytes the column holds: text that is no longer UTF-8
+/// (a damaged byte) is read with replacement characters, so the record it names no
+/// longer matches its sealed envelope and is found as damaged at that place, rather
+/// than stopping the diary being read or checked.
+pub(crate) fn text(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<String> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(idx)? {
+        ValueRef::Blob(b) | ValueRef::Text(b) => String::from_utf8_lossy(b).into_owned(),
+        ValueRef::Null => String::new(),
+        ValueRef::Integer(n) => n.to_string(),
+        ValueRef::Real(x) => x.to_string(),
     })
 }
 

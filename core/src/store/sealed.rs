@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use crate::crypto::Sealed;
 use crate::error::Result;
-use crate::store::{blob, meta};
+use crate::store::{blob, meta, text};
 
 /// A table of sealed records: its name (as in the envelopes), its key column and its
 /// payload column.
@@ -83,7 +83,7 @@ pub fn all(conn: &Connection) -> Result<Vec<Record>> {
         let rows = stmt.query_map([], |r| {
             Ok(Record {
                 table: table.name,
-                id: r.get(0)?,
+                id: text(r, 0)?,
                 payload: Sealed::from_stored(blob(r, 1)?),
             })
         })?;

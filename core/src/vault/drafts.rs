@@ -18,6 +18,9 @@ use crate::store;
 /// Largest draft accepted, in bytes of JSON.
 pub const DRAFT_MAX_BYTES: usize = 1024 * 1024;
 
+/// Longest name of a form a draft is kept for (`new-entry`, `amend-12`).
+pub const DRAFT_NAME_MAX_CHARS: usize = 64;
+
 #[derive(Serialize, Deserialize)]
 struct DraftBody {
     form: String,
@@ -28,6 +31,16 @@ struct DraftBody {
 impl Vault {
     /// Saves the draft of `form` (for example `new-entry` or `amend-12`).
     pub fn draft_save(&mut self, form: &str, content: &serde_json::Value) -> Result<()> {
+        // The name is the window's, never the person's words: one that is empty or
+        // long is not a form of Daybook's (the IPC campaign sent 10 MB).
+        if form.trim().is_empty() || form.chars().count() > DRAFT_NAME_MAX_CHARS {
+            return Err(Error::InvalidField {
+                field: "form".into(),
+                message: format!(
+                    "a draft is kept under the short name of its form (1 to {DRAFT_NAME_MAX_CHARS} characters)"
+                ),
+            });
+        }
         let size = serde_json::to_vec(content)
             .map(|v| v.len())
             .unwrap_or(usize::MAX);

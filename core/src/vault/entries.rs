@@ -146,10 +146,11 @@ impl Vault {
             }
             let earlier = store::events::for_entry(tx, number)?;
             let mut tombstones = Vec::new();
+            let mut erasures = evidence::Erasures::default();
             for row in store::exhibits::list(tx, Some(number))? {
                 // Every exhibit, erased before or not: the entry's other records are
                 // emptied, so the tombstone alone keeps their marks and hashes.
-                let exhibit = evidence::open_exhibit(tx, &unlocked.keys, &row)?;
+                let exhibit = evidence::open_exhibit(tx, &unlocked.keys, &row, &mut erasures)?;
                 tombstones.push(chain::ExhibitTombstone {
                     exhibit_id: exhibit.id.clone(),
                     mark: exhibit.mark.clone(),

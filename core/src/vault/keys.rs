@@ -220,6 +220,13 @@ impl Vault {
                 return Err(e);
             }
         }
+        if !legacy && !self.read_only {
+            if let Some(unlocked) = &self.unlocked {
+                // Best effort: a head that does not read is named by `verify` and
+                // refused by everything that needs it; unlocking still works.
+                let _ = super::head::record_missing_digests(&mut self.store, &unlocked.keys);
+            }
+        }
         self.absorb_inbox()
     }
 

@@ -31,7 +31,6 @@ use chrono::Utc;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::chain;
 use crate::crypto::{self, Identity, Recipient};
 use crate::error::{Error, Result};
 use crate::record::Keys;
@@ -140,9 +139,10 @@ impl Vault {
         Self::create_with_store(path, passphrase, options, Store::create)
     }
 
-    /// Makes a new diary at an older schema version (for migration tests).
-    #[cfg(test)]
-    pub(crate) fn create_at_schema(
+    /// Makes a new diary at an older schema version, for the tests of migrations
+    /// (here and in the kill campaign). Never for a real diary.
+    #[doc(hidden)]
+    pub fn create_at_schema(
         path: &Path,
         passphrase: SecretString,
         options: CreateOptions,
@@ -193,13 +193,10 @@ impl Vault {
             meta::put_plain(tx, meta::RECIPIENT, recipient.to_string().as_bytes())?;
             meta::put(tx, meta::IDENTITY_PASSPHRASE, &by_passphrase)?;
             meta::put(tx, meta::IDENTITY_RECOVERY, &by_recovery)?;
-            let head = HeadRecord {
-                seq: 0,
-                link: chain::genesis(&vault_id),
-                at: authenticated.then(now),
-                index: authenticated.then(|| index::digest(&[])),
-                settings: None,
-            };
+            let mut head = HeadRecord::genesis(&vault_id, authenticated);
+            if authenticated {
+                head.recovery = Some(record::sha256_hex(by_recovery.as_bytes()));
+            }
             meta::put(
                 tx,
                 meta::HEAD,
@@ -304,9 +301,14 @@ impl Vault {
     /// they are saved: settings that are out of bounds were not saved by Daybook.
     pub fn settings(&self) -> Result<Settings> {
         let unlocked = self.unlocked()?;
-        let conn = self.store.conn();
-        let recorded = head::head_settings(conn, &unlocked.keys)?;
-        let stored = meta::get(conn, meta::SETTINGS)?;
+        // The head and the settings as one save left them, whatever another
+        // process saves meanwhile.
+        let (recorded, stored) = store::snapshot(self.store.conn(), |conn| {
+            Ok((
+                head::head_settings(conn, &unlocked.keys)?,
+                meta::get(conn, meta::SETTINGS)?,
+            ))
+        })?;
         // The head says which settings were saved last: removed or older ones (an
         // older keep-out list) are refused, not quietly used.
         match (&recorded, &stored) {

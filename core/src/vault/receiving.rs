@@ -4,11 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Vault;
+use super::{head, Vault};
 use crate::crypto::{Identity, Recipient};
 use crate::error::{Error, Result};
 use crate::record::{self, Place};
-use crate::store::meta;
+use crate::store::{self, meta};
 use crate::ExposeSecret;
 
 /// The sealed record's body; wiped from memory when dropped.
@@ -16,6 +16,9 @@ use crate::ExposeSecret;
 struct Body {
     identity: String,
 }
+
+/// The receiving key, as an error's place.
+const WHAT: &str = "the receiving key";
 
 fn place() -> Place<'static> {
     Place {
@@ -29,13 +32,21 @@ impl Vault {
     /// if one was made.
     pub fn receiving_identity(&self) -> Result<Option<Identity>> {
         let keys = &self.unlocked()?.keys;
-        let Some(sealed) = meta::get(self.store.conn(), meta::RECEIVING_KEY)? else {
+        // The head says which key was made here: a removed or replaced one is
+        // refused, never quietly replaced by a new one (handover files already sent
+        // to it must stay readable, and no one else's key may take its place).
+        let stored = store::snapshot(self.store.conn(), |conn| {
+            let recorded = head::read_head_record(conn, keys)?.receiving;
+            head::check_recorded(conn, recorded.as_ref(), meta::RECEIVING_KEY, WHAT)?;
+            meta::get(conn, meta::RECEIVING_KEY)
+        })?;
+        let Some(sealed) = stored else {
             return Ok(None);
         };
         let body: Body = record::open(keys, place(), &sealed)?;
         Identity::parse(&body.identity)
             .map(Some)
-            .map_err(|_| Error::tampered("the receiving key", "it is damaged"))
+            .map_err(|_| Error::tampered(WHAT, "it is damaged"))
     }
 
     /// The public key to give people so they can send handover files here.
@@ -57,9 +68,18 @@ impl Vault {
                 .expose_secret()
                 .to_string(),
         };
-        let sealed = record::seal(&self.unlocked()?.keys, place(), &body)?;
-        self.store
-            .write(|tx| meta::put(tx, meta::RECEIVING_KEY, &sealed))?;
+        let keys = &self.unlocked.as_ref().ok_or(Error::Locked)?.keys;
+        let sealed = record::seal(keys, place(), &body)?;
+        self.store.write(|tx| {
+            meta::put(tx, meta::RECEIVING_KEY, &sealed)?;
+            // An older diary's head is sealed again, with it, at its upgrade.
+            if keys.is_legacy() {
+                return Ok(());
+            }
+            head::update_head(tx, keys, |h| {
+                h.receiving = Some(record::sha256_hex(sealed.as_bytes()));
+            })
+        })?;
         Ok(identity.recipient())
     }
 }

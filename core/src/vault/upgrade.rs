@@ -11,7 +11,7 @@
 
 use secrecy::SecretString;
 
-use super::head::{head_missing, head_place, HeadRecord};
+use super::head::{head_missing, head_place, meta_sha256, update_head, HeadRecord};
 use super::{index, meta, Vault};
 use crate::crypto;
 use crate::error::{Error, Result};
@@ -37,7 +37,11 @@ impl Vault {
         let head = record::open_envelope(keys, head_place(), &head_sealed)?;
         if head.mac.is_some() {
             keys.set_legacy(false);
-            return self.store.write(|tx| meta::put(tx, copy, &rewrapped));
+            let keys = &*keys;
+            return self.store.write(|tx| {
+                meta::put(tx, copy, &rewrapped)?;
+                record_key_copies(tx, keys)
+            });
         }
 
         let written = self.store.write(|tx| {
@@ -66,15 +70,25 @@ impl Vault {
             let mut head: HeadRecord = record::open(keys, head_place(), &head_sealed)?;
             head.at = head.at.or(last_at);
             head.index = Some(index::digest(&versions));
-            head.settings =
-                meta::get(tx, meta::SETTINGS)?.map(|sealed| record::sha256_hex(sealed.as_bytes()));
+            head.settings = meta_sha256(tx, meta::SETTINGS)?;
             meta::put(tx, meta::HEAD, &record::seal(keys, head_place(), &head)?)?;
             meta::put(tx, copy, &rewrapped)?;
-            Ok(())
+            record_key_copies(tx, keys)
         });
         if written.is_err() {
             keys.set_legacy(true);
         }
         written
     }
+}
+
+/// Records in the head the SHA-256 of the recovery code's copy of the key and of the
+/// receiving key as they are now (after one of them was sealed again).
+fn record_key_copies(tx: &rusqlite::Transaction, keys: &record::Keys) -> Result<()> {
+    let recovery = meta_sha256(tx, meta::IDENTITY_RECOVERY)?;
+    let receiving = meta_sha256(tx, meta::RECEIVING_KEY)?;
+    update_head(tx, keys, |head| {
+        head.recovery = recovery;
+        head.receiving = receiving;
+    })
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Vault;
 use crate::chain::{self, Change};
+use crate::crypto;
 use crate::error::{Error, Result};
 use crate::record::{self, Place};
 use crate::store;
@@ -384,8 +385,9 @@ impl Vault {
         let mut hashed = 0;
         let mut hashed_bytes = 0u64;
         let total_bytes: u64 = rows.iter().map(|r| r.size).sum();
+        let mut erasures = super::evidence::Erasures::default();
         for row in rows {
-            let exhibit = match super::evidence::open_exhibit(conn, keys, &row) {
+            let exhibit = match super::evidence::open_exhibit(conn, keys, &row, &mut erasures) {
                 Ok(e) => e,
                 Err(e) => {
                     return Ok(report.fail(
@@ -472,6 +474,7 @@ impl Vault {
             if let Err(e) = opened {
                 let what = match (stored.table, stored.id.as_str()) {
                     ("meta", "settings") => "the settings".to_string(),
+                    ("meta", "receiving_key") => "the receiving key".to_string(),
                     ("meta", name) => format!("the diary's {name} record"),
                     ("drafts", _) => "a draft".to_string(),
                     ("index_pages", page) => format!("index page {page}"),
@@ -483,9 +486,21 @@ impl Vault {
         if let Err(e) = self.settings() {
             return Ok(report.fail(None, None, format!("the settings: {e}")));
         }
+        if let Err(e) = self.receiving_identity() {
+            return Ok(report.fail(None, None, e.to_string()));
+        }
         report
             .checked
             .push("settings, drafts and the index open and are authentic".into());
+
+        // 6b. The copy of the key sealed to the recovery code: nothing opens it until
+        // the day it is needed, so it is checked against the head's record of it.
+        if let Err(e) = self.check_recovery_copy() {
+            return Ok(report.fail(None, None, e.to_string()));
+        }
+        report
+            .checked
+            .push("the copy of the key your recovery code opens is whole".into());
 
         // 7. Notes written while locked: reported, never a failure.
         let keys = self.keys()?;
@@ -517,6 +532,33 @@ impl Vault {
         }
         report.fingerprint = Some(link);
         Ok(report)
+    }
+}
+
+impl Vault {
+    /// The recovery code's copy of the key is there, shaped as a passphrase-sealed
+    /// key, and (once the head records it) the very bytes Daybook saved.
+    fn check_recovery_copy(&self) -> Result<()> {
+        const WHAT: &str = "the copy of the key your recovery code opens";
+        let keys = self.keys()?;
+        let conn = self.store().conn();
+        let sealed = store::meta::get(conn, store::meta::IDENTITY_RECOVERY)?
+            .ok_or_else(|| Error::tampered(WHAT, "it was removed from the diary file"))?;
+        if !crypto::is_passphrase_sealed(&sealed) {
+            return Err(Error::tampered(WHAT, "it is damaged"));
+        }
+        if keys.is_legacy() {
+            return Ok(());
+        }
+        store::snapshot(conn, |conn| {
+            let recorded = super::head::read_head_record(conn, keys)?.recovery;
+            super::head::check_recorded(
+                conn,
+                recorded.as_ref(),
+                store::meta::IDENTITY_RECOVERY,
+                WHAT,
+            )
+        })
     }
 }
 
