@@ -20,6 +20,7 @@ use crate::{Cli, Command, EvidenceCommand, Failure, NotesCommand, SettingsComman
 
 /// For the tests only: a lower scrypt cost for new vaults, read by debug builds alone
 /// (see [`insecure_scrypt_log_n`]).
+#[cfg(any(debug_assertions, test))]
 const SCRYPT_ENV: &str = "DAYBOOK_INSECURE_SCRYPT_LOG_N";
 
 /// The scrypt cost `DAYBOOK_INSECURE_SCRYPT_LOG_N` asks for, in debug builds; always
