@@ -71,8 +71,8 @@ grep -q '^Exec=daybook-app %f$' "$work/root/usr/share/applications/Daybook.deskt
     || fail "the desktop entry does not pass the file"
 # Nothing someone glancing at the menu, the package list or the process list
 # would read as what the diary is for.
-if cat "$work/root/usr/share/applications/Daybook.desktop" "$work/control.txt" \
-    | grep -Eiq 'stalk|harass|abuse|victim|police'; then
+if grep -Eiq 'stalk|harass|abuse|victim|police' \
+    "$work/root/usr/share/applications/Daybook.desktop" "$work/control.txt"; then
     fail "the menu entry or the package description is not neutral"
 fi
 python3 -c 'import json,sys; [json.load(open(p)) for p in sys.argv[1:]]' \
@@ -93,7 +93,8 @@ cleanup_install() { $sudo apt-get purge -y -qq daybook >/dev/null 2>&1 || true; 
 trap cleanup_install EXIT
 dpkg -L daybook | sort > "$work/installed.txt"
 for bin in /usr/bin/daybook-app /usr/bin/daybook; do
-    if ldd "$bin" | grep -q 'not found'; then ldd "$bin"; fail "$bin: a library is missing"; fi
+    libs=$(ldd "$bin")
+    if [[ "$libs" == *"not found"* ]]; then echo "$libs"; fail "$bin: a library is missing"; fi
 done
 version=$(daybook --version)
 [ "$version" = "daybook $(dpkg-deb -f "$deb" Version)" ] || fail "daybook --version said: $version"
@@ -112,8 +113,11 @@ if command -v gio >/dev/null 2>&1; then
     type=$(gio info -a standard::content-type "$work/case.daybook-handover" \
         | sed -n 's/.*standard::content-type: //p')
     [ "$type" = application/x-daybook-handover ] || fail "a handover file's type is '$type'"
-    gio mime application/x-daybook-handover | grep -q 'Daybook.desktop' \
-        || fail "Daybook does not open handover files: $(gio mime application/x-daybook-handover)"
+    # Read whole before matching: with pipefail, grep -q stopping early would fail
+    # the pipe.
+    opener=$(gio mime application/x-daybook-handover)
+    [[ "$opener" == *"Default application for"*"Daybook.desktop"* ]] \
+        || fail "Daybook does not open handover files: $opener"
 fi
 
 echo "== the installed app, through WebDriver"
